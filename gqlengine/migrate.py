@@ -133,7 +133,9 @@ async def down(url: str, count: int | None, *, directory: Path | None = None, lo
                     await conn.execute(sql)
                     await conn.execute("delete from gqlengine.schema_migrations where version = $1", version)
             except asyncpg.PostgresError as exc:
-                raise MigrationError(f"down of {version}_{migration.name} failed and was rolled back: {exc}") from exc
+                raise MigrationError(
+                    f"down of {version}_{migration.name} failed and was rolled back: {exc}"
+                ) from exc
             log(f"reversed {version}_{migration.name}")
             reversed_.append(migration)
         return reversed_

@@ -9,11 +9,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from gqlengine import migrate, pgserver  # noqa: E402
+from gqlengine import migrate, pgserver
 
 
 def up() -> int:

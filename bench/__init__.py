@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): numbers for the notes, never assertions in tests."""
