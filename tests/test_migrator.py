@@ -81,15 +81,16 @@ async def test_down_without_down_sql_refuses(empty_db_url: str, project: Path) -
     directory = project / "hasura" / "migrations" / "default"
     _write(directory, 1700000000300, "one_way", "create table c (id int);")
     await migrate.apply(empty_db_url, directory=directory, log=lambda _: None)
-    with pytest.raises(migrate.MigrationError, match="no down.sql"):
+    with pytest.raises(migrate.MigrationError, match=r"no down\.sql"):
         await migrate.down(empty_db_url, 1, directory=directory, log=lambda _: None)
     assert "c" in await _tables(empty_db_url)
 
 
 async def test_seeds_apply_in_name_order_and_twice_is_harmless(empty_db_url: str, project: Path) -> None:
     await migrate.apply(empty_db_url, directory=project / "hasura/migrations/default", log=lambda _: None)
+    seeds = project / "seeds" / "default"
     for _ in range(2):
-        files = await migrate.apply_seeds(empty_db_url, directory=project / "seeds/default", log=lambda _: None)
+        files = await migrate.apply_seeds(empty_db_url, directory=seeds, log=lambda _: None)
     assert [f.name for f in files] == ["1_first.sql", "2_more.sql"]
     conn = await asyncpg.connect(empty_db_url)
     try:
