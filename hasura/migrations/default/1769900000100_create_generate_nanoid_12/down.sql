@@ -1,0 +1,1 @@
+DROP FUNCTION public.generate_nanoid_12();

@@ -1,0 +1,1 @@
+DELETE FROM public.plans WHERE id IN ('plan_free', 'plan_pro', 'plan_team');

@@ -1,0 +1,1 @@
+DROP TABLE public.plan_ai_capability_quality_levels;

@@ -1,0 +1,1 @@
+DROP TABLE public.plan_quality_level_models;

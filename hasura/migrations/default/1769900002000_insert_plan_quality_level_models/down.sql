@@ -1,0 +1,1 @@
+DELETE FROM public.plan_quality_level_models WHERE id LIKE 'pqlm\_%';

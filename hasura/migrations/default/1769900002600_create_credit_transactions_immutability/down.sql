@@ -1,0 +1,3 @@
+DROP TRIGGER credit_transactions_refuse_truncate ON public.credit_transactions;
+DROP TRIGGER credit_transactions_refuse_update_delete ON public.credit_transactions;
+DROP FUNCTION public.refuse_credit_transaction_change();

@@ -1,0 +1,1 @@
+DROP TABLE public.organization_credit_settings;

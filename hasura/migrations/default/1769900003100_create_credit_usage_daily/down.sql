@@ -1,0 +1,1 @@
+DROP VIEW public.credit_usage_daily;
