@@ -1,0 +1,8 @@
+DROP FUNCTION public.credits_balance_json(public.organization_credit_balances);
+DROP FUNCTION public.credits_low_balance_threshold(public.organization_credit_balances);
+DROP FUNCTION public.organization_credit_balances_monthly_remaining(public.organization_credit_balances);
+DROP FUNCTION public.organization_credit_balances_spendable(public.organization_credit_balances);
+DROP FUNCTION public.organization_credit_balances_available(public.organization_credit_balances);
+DROP FUNCTION public.get_spendable_credits(text);
+DROP FUNCTION public.get_available_credits(text);
+DROP FUNCTION public.get_used_this_period(text);

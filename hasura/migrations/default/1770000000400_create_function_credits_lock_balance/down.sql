@@ -1,0 +1,2 @@
+DROP FUNCTION public.credits_lock_balance(text);
+DROP FUNCTION public.credits_raise_missing_balance(text);

@@ -1,0 +1,1 @@
+DROP FUNCTION public.credits_notify_crossing(public.organization_credit_balances, public.organization_credit_balances);

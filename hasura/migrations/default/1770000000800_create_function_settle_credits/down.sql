@@ -1,0 +1,1 @@
+DROP FUNCTION public.settle_credits(text, text, numeric, text, jsonb, timestamptz);

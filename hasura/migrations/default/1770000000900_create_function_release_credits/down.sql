@@ -1,0 +1,1 @@
+DROP FUNCTION public.release_credits(text, text, text, timestamptz);

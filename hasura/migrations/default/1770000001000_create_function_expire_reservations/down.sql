@@ -1,0 +1,1 @@
+DROP FUNCTION public.expire_reservations(timestamptz, integer);

@@ -1,0 +1,2 @@
+DROP FUNCTION public.check_credit_invariants(text);
+DROP FUNCTION public.reconcile_credit_balances(text);
