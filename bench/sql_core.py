@@ -27,18 +27,13 @@ READ = """SELECT ai_access_check(:org, :cap, :ql);
 """
 
 
-async def _ids(conn: asyncpg.Connection) -> tuple[str, str, str]:
-    cap = await conn.fetchval("select id from ai_capabilities where unique_name = 'question_generation'")
-    ql = await conn.fetchval("select id from quality_levels where unique_name = 'fast'")
-    plan = await conn.fetchval("select id from plans where unique_name = 'team'")
-    return cap, ql, plan
+CAPABILITY, QUALITY_LEVEL, PLAN = "cap_question_generation", "ql_fast", "plan_team"
 
 
 async def _make_orgs(url: str, count: int) -> tuple[str, str]:
     """`count` orgs bench_1..bench_N on the team plan (no rate limits) with a large bonus."""
     conn = await asyncpg.connect(url)
     try:
-        cap, ql, plan = await _ids(conn)
         await conn.execute(
             """
             insert into organizations (id, name, slug)
@@ -49,12 +44,15 @@ async def _make_orgs(url: str, count: int) -> tuple[str, str]:
         )
         await conn.execute(
             """
-            insert into organization_plans (organization_id, plan_id, status)
-            select 'bench_' || i, $2, 'active' from generate_series(1, $1) i
+            insert into organization_plans (organization_id, plan_id, status, current_period_start,
+                                            current_period_end)
+            select 'bench_' || i, $2, 'active',
+                   date_trunc('month', now()), date_trunc('month', now()) + interval '1 month'
+            from generate_series(1, $1) i
             where not exists (select 1 from organization_plans p where p.organization_id = 'bench_' || i)
             """,
             count,
-            plan,
+            PLAN,
         )
         await conn.execute(
             """
@@ -63,27 +61,36 @@ async def _make_orgs(url: str, count: int) -> tuple[str, str]:
             """,
             count,
         )
-        return cap, ql
+        return CAPABILITY, QUALITY_LEVEL
     finally:
         await conn.close()
 
 
 async def _ledger_rows(url: str, org: str, total: int) -> None:
-    """Grow one org's ledger to `total` rows with balanced grants, so reads see a long history."""
+    """Grow one org's ledger to `total` rows of history.
+
+    Written directly (pairs of +1/-1 adjustments that cancel out, so the balance and the invariants stay
+    as they were): a million grant_credits calls would take minutes and measure nothing we read here.
+    """
     conn = await asyncpg.connect(url)
     try:
         have = await conn.fetchval("select count(*) from credit_transactions where organization_id = $1", org)
-        if have < total:
-            await conn.execute(
-                """
-                select grant_credits($1, case when i % 2 = 0 then 1 else -1 end, 'admin_adjustment',
-                                     'bench-hist-' || $1 || '-' || i)
-                from generate_series($2::int, $3::int) i
-                """,
-                org,
-                have,
-                total - 1,
-            )
+        balance = await conn.fetchval("select get_available_credits($1) + reserved_credits "
+                                      "from organization_credit_balances where organization_id = $1", org)
+        await conn.execute(
+            """
+            insert into credit_transactions (organization_id, transaction_type, credits_amount, balance_after,
+                                             idempotency_key, description, created_at)
+            select $1, 'admin_adjustment', case when i % 2 = 0 then 1 else -1 end,
+                   $4 + case when i % 2 = 0 then 1 else 0 end,
+                   'bench-hist-' || $1 || '-' || i, 'benchmark history', now() - interval '1 day'
+            from generate_series($2::int, $3::int) i
+            """,
+            org,
+            have,
+            total - 1 + (total - have) % 2,
+            balance,
+        )
     finally:
         await conn.close()
 
