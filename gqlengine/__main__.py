@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
+from pathlib import Path
 
 from gqlengine import migrate, pgserver
 
@@ -35,7 +37,25 @@ def main(argv: list[str] | None = None) -> int:
     db = sub.add_parser("db", help="the PostgreSQL server (embedded unless DATABASE_URL is set)")
     db.add_argument("action", choices=["url", "stop"])
 
+    srv = sub.add_parser("serve", help="serve the Hasura v2 API (port: HASURA_GRAPHQL_SERVER_PORT or 8080)")
+    srv.add_argument("--host", default=os.environ.get("HASURA_GRAPHQL_SERVER_HOST", "127.0.0.1"))
+    srv.add_argument("--port", type=int, default=None)
+    srv.add_argument("--metadata-dir", type=Path, default=None)
+
+    meta = sub.add_parser("metadata", help="check hasura/metadata against the database, or print it as JSON")
+    meta.add_argument("action", choices=["apply", "export"])
+    meta.add_argument("--metadata-dir", type=Path, default=None)
+
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        from gqlengine.server import serve
+
+        serve(args.host, args.port, args.metadata_dir)
+        return 0
+    if args.command == "metadata":
+        from gqlengine.metadata_cli import apply, export
+
+        return apply(args.metadata_dir) if args.action == "apply" else export(args.metadata_dir)
     try:
         if args.command == "db" and args.action == "stop":
             print("stopped" if pgserver.stop_embedded() else "not running")

@@ -1,0 +1,185 @@
+"""Who is asking: Hasura v2's resolution of admin secret, JWT and unauthorized role into a session.
+
+The session is `{role, variables}` with lower-cased `x-hasura-*` keys (the role also appears as
+`x-hasura-role`). Messages and codes follow server/src-lib/Hasura/Server/Auth.hs (contract §4.3).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+
+from gqlengine.compile import GQLError
+
+DEFAULT_NAMESPACE = "https://hasura.io/jwt/claims"
+
+
+@dataclass
+class Session:
+    role: str
+    variables: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def payload(self) -> dict[str, str]:
+        out = dict(self.variables)
+        out["x-hasura-role"] = self.role
+        return out
+
+
+@dataclass
+class JWTConfig:
+    key: Any
+    algorithms: list[str]
+    namespace: str = DEFAULT_NAMESPACE
+    namespace_path: str | None = None
+    claims_format: str = "json"
+    audience: Any = None
+    issuer: str | None = None
+    leeway: int = 0
+
+    @classmethod
+    def from_env(cls, raw: str) -> JWTConfig:
+        conf = json.loads(raw)
+        alg = conf.get("type", "HS256")
+        key: Any = conf.get("key", "")
+        if alg.startswith(("RS", "ES", "PS", "Ed")):
+            key = jwt.algorithms.get_default_algorithms()[alg].prepare_key(key)
+        return cls(
+            key=key,
+            algorithms=[alg],
+            namespace=conf.get("claims_namespace", DEFAULT_NAMESPACE),
+            namespace_path=conf.get("claims_namespace_path"),
+            claims_format=conf.get("claims_format", "json"),
+            audience=conf.get("audience"),
+            issuer=conf.get("issuer"),
+            leeway=int(conf.get("allowed_skew", 0) or 0),
+        )
+
+
+@dataclass
+class AuthConfig:
+    admin_secret: str | None = None
+    jwt: JWTConfig | None = None
+    unauthorized_role: str | None = None
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> AuthConfig:
+        env = dict(os.environ) if env is None else env
+        raw_jwt = env.get("HASURA_GRAPHQL_JWT_SECRET")
+        return cls(
+            admin_secret=env.get("HASURA_GRAPHQL_ADMIN_SECRET") or None,
+            jwt=JWTConfig.from_env(raw_jwt) if raw_jwt else None,
+            unauthorized_role=env.get("HASURA_GRAPHQL_UNAUTHORIZED_ROLE") or None,
+        )
+
+
+def _session_headers(headers: dict[str, str]) -> dict[str, str]:
+    return {
+        k.lower(): v
+        for k, v in headers.items()
+        if k.lower().startswith("x-hasura-")
+        and k.lower() not in ("x-hasura-admin-secret", "x-hasura-access-key", "x-hasura-role")
+    }
+
+
+def _from_headers(headers: dict[str, str], default_role: str) -> Session:
+    role = headers.get("x-hasura-role") or default_role
+    return Session(role, _session_headers(headers))
+
+
+def _claims_of(payload: dict[str, Any], conf: JWTConfig) -> dict[str, Any]:
+    if conf.namespace_path:
+        node: Any = payload
+        for part in conf.namespace_path.lstrip("$").strip(".").split("."):
+            node = node.get(part) if isinstance(node, dict) and part else node
+        claims = node
+    else:
+        claims = payload.get(conf.namespace)
+    if isinstance(claims, str) and conf.claims_format == "stringified_json":
+        claims = json.loads(claims)
+    if not isinstance(claims, dict):
+        raise GQLError(f"claims key: '{conf.namespace}' not found", "jwt-invalid-claims")
+    return {k.lower(): v for k, v in claims.items()}
+
+
+def _claim_value(v: Any) -> str:
+    if isinstance(v, list):
+        from gqlengine.compile import pg_array_literal
+
+        return pg_array_literal(v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def _from_jwt(token: str, headers: dict[str, str], conf: JWTConfig) -> Session:
+    try:
+        payload = jwt.decode(
+            token,
+            conf.key,
+            algorithms=conf.algorithms,
+            audience=conf.audience,
+            issuer=conf.issuer,
+            leeway=conf.leeway,
+            options={"verify_aud": conf.audience is not None},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise GQLError("Could not verify JWT: JWTExpired", "invalid-jwt") from exc
+    except jwt.InvalidSignatureError as exc:
+        raise GQLError("Could not verify JWT: JWSError JWSInvalidSignature", "invalid-jwt") from exc
+    except jwt.InvalidAudienceError as exc:
+        raise GQLError("Could not verify JWT: JWTNotInAudience", "invalid-jwt") from exc
+    except jwt.InvalidIssuerError as exc:
+        raise GQLError("Could not verify JWT: JWTNotInIssuer", "invalid-jwt") from exc
+    except jwt.PyJWTError as exc:
+        raise GQLError(f"Could not verify JWT: {exc}", "invalid-jwt") from exc
+    claims = _claims_of(payload, conf)
+    default_role = claims.get("x-hasura-default-role")
+    allowed = claims.get("x-hasura-allowed-roles")
+    if default_role is None:
+        raise GQLError("JWT claim does not contain x-hasura-default-role", "jwt-missing-role-claims")
+    if allowed is None:
+        raise GQLError("JWT claim does not contain x-hasura-allowed-roles", "jwt-missing-role-claims")
+    role = headers.get("x-hasura-role") or default_role
+    if role not in allowed:
+        raise GQLError("Your requested role is not in allowed roles", "access-denied")
+    variables = {
+        k: _claim_value(v)
+        for k, v in claims.items()
+        if k.startswith("x-hasura-") and k not in ("x-hasura-default-role", "x-hasura-allowed-roles")
+    }
+    return Session(role, variables)
+
+
+def resolve_session(config: AuthConfig, raw_headers: dict[str, str]) -> Session:
+    headers = {k.lower(): v for k, v in raw_headers.items()}
+    if config.admin_secret is None:
+        return _from_headers(headers, "admin")
+    given = headers.get("x-hasura-admin-secret", headers.get("x-hasura-access-key"))
+    if given is not None:
+        if hmac.compare_digest(given.encode(), config.admin_secret.encode()):
+            return _from_headers(headers, "admin")
+        raise GQLError("invalid x-hasura-admin-secret/x-hasura-access-key", "access-denied")
+    if config.jwt is not None:
+        auth = headers.get("authorization")
+        if auth is None:
+            if config.unauthorized_role:
+                return Session(config.unauthorized_role, _session_headers(headers))
+            raise GQLError(
+                "Missing 'Authorization' or 'Cookie' header in JWT authentication mode", "invalid-headers"
+            )
+        parts = auth.split(None, 1)
+        if len(parts) != 2 or parts[0].lower() != "bearer":
+            raise GQLError("Malformed Authorization header", "invalid-headers")
+        return _from_jwt(parts[1].strip(), headers, config.jwt)
+    if config.unauthorized_role:
+        return Session(config.unauthorized_role, _session_headers(headers))
+    raise GQLError("x-hasura-admin-secret/x-hasura-access-key required, but not found", "access-denied")

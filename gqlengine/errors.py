@@ -1,0 +1,125 @@
+"""graphql-core validation errors → Hasura's messages and `$.selectionSet...` paths."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from graphql import GraphQLError
+from graphql.language import ast as gast
+
+from gqlengine.compile import GQLError
+
+_UNKNOWN_INPUT_FIELD = re.compile(r"Expected value of type '(\w+)' not to include unknown field '(\w+)'")
+_RULES: list[tuple[re.Pattern[str], Any]] = [
+    (
+        re.compile(r"Cannot query field '(\w+)' on type '(\w+)'\."),
+        lambda m: f"field '{m[1]}' not found in type: '{m[2]}'",
+    ),
+    (
+        re.compile(r"Field '(\w+)' is not defined by type '(\w+)'\."),
+        lambda m: f"field '{m[1]}' not found in type: '{m[2]}'",
+    ),
+    (
+        re.compile(r"Unknown argument '(\w+)' on field '\w+\.(\w+)'\."),
+        lambda m: f"'{m[2]}' has no argument named '{m[1]}'",
+    ),
+    (
+        re.compile(r"Field '(\w+)' argument '(\w+)' of type '.*' is required, but it was not provided\."),
+        lambda m: f"missing required field '{m[2]}'",
+    ),
+    (
+        re.compile(r"Field '\w+\.(\w+)' of required type '.*' was not provided\."),
+        lambda m: f"missing required field '{m[1]}'",
+    ),
+    (
+        re.compile(r"Field '(\w+)' of type '.*' must have a selection of subfields\..*"),
+        lambda m: f"missing selection set for '{m[1]}'",
+    ),
+    (
+        re.compile(r"Field '(\w+)' must not have a selection since type '(.*)' has no subfields\."),
+        lambda m: f"unexpected subselection set for non-object field '{m[1]}'",
+    ),
+    (
+        re.compile(r"Variable '\$(\w+)' of type '(.*)' used in position expecting type '(.*)'\."),
+        lambda m: f"variable '{m[1]}' is declared as '{m[2]}', but used where '{m[3]}' is expected",
+    ),
+    (re.compile(r"Unknown fragment '(\w+)'\."), lambda m: f"fragment '{m[1]}' is undefined"),
+    (re.compile(r"Schema is not configured to execute mutation operation\."), lambda m: "no mutations exist"),
+    (
+        re.compile(r"Cannot spread fragment '(\w+)' within itself.*"),
+        lambda m: f"the fragment definition(s) {m[1]} form a cycle",
+    ),
+    (re.compile(r"Variable '\$(\w+)' is not defined.*"), lambda m: f"unbound variable '{m[1]}'"),
+]
+
+
+def _walk(
+    op: gast.OperationDefinitionNode, fragments: dict[str, gast.FragmentDefinitionNode]
+) -> dict[int, str]:
+    paths: dict[int, str] = {}
+
+    def value(node: gast.ValueNode, path: str) -> None:
+        paths.setdefault(id(node), path)
+        if isinstance(node, gast.ObjectValueNode):
+            for f in node.fields:
+                p = f"{path}.{f.name.value}"
+                paths.setdefault(id(f), p)
+                value(f.value, p)
+        elif isinstance(node, gast.ListValueNode):
+            for i, v in enumerate(node.values):
+                value(v, f"{path}[{i}]")
+
+    def selections(sel: Any, path: str, seen: frozenset[str]) -> None:
+        for s in sel.selections if sel else ():
+            if isinstance(s, gast.FieldNode):
+                p = f"{path}.selectionSet.{(s.alias or s.name).value}"
+                paths.setdefault(id(s), p)
+                for a in s.arguments or ():
+                    ap = f"{p}.args.{a.name.value}"
+                    paths.setdefault(id(a), ap)
+                    value(a.value, ap)
+                selections(s.selection_set, p, seen)
+            elif isinstance(s, gast.InlineFragmentNode):
+                selections(s.selection_set, path, seen)
+            elif isinstance(s, gast.FragmentSpreadNode):
+                paths.setdefault(id(s), path)
+                frag = fragments.get(s.name.value)
+                if frag is not None and s.name.value not in seen:
+                    selections(frag.selection_set, path, seen | {s.name.value})
+
+    selections(op.selection_set, "$", frozenset())
+    return paths
+
+
+def translate(
+    err: GraphQLError, document: gast.DocumentNode, op: gast.OperationDefinitionNode | None
+) -> GQLError:
+    message = re.sub(r" Did you mean .*\?$", "", err.message)
+    suffix = ""
+    m = _UNKNOWN_INPUT_FIELD.match(message)
+    if m:
+        message = f"field '{m[2]}' not found in type: '{m[1]}'"
+        suffix = f".{m[2]}"
+    for pattern, fmt in _RULES:
+        m = pattern.fullmatch(message)
+        if m:
+            message = fmt(m)
+            break
+    path = "$"
+    if op is not None and err.nodes:
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)
+        }
+        paths = _walk(op, fragments)
+        for node in reversed(err.nodes):
+            if id(node) in paths:
+                path = paths[id(node)]
+                break
+    if suffix and not path.endswith(suffix):
+        path += suffix
+    if path.endswith((".args.limit", ".args.offset")) and message.startswith("Int cannot represent"):
+        message = "expected a non-negative 32-bit integer for type 'Int', but found a string"
+    if message.startswith("'") and " has no argument named " in message:
+        path = re.sub(r"\.args\.\w+$", "", path)  # Hasura points at the field, not the argument
+    return GQLError(message, "validation-failed", path)

@@ -1,0 +1,442 @@
+"""The engine: metadata + catalog + per-role schemas + plan cache + the asyncpg pool, and the /v1/graphql
+request path (auth → plan → bind → one SQL round trip → JSON splice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import asyncpg
+from graphql import GraphQLError, NoUnusedVariablesRule, execute_sync, parse, specified_rules, validate
+from graphql.execution.values import get_variable_values
+from graphql.language import ast as gast
+
+from gqlengine import catalog as catalog_mod
+from gqlengine import metadata as md
+from gqlengine.auth import AuthConfig, Session, resolve_session
+from gqlengine.compile import Compiled, Compiler, GQLError, Param, to_text
+from gqlengine.errors import translate
+from gqlengine.schema import RoleSchema, build_role_schema
+
+log = logging.getLogger("gqlengine")
+
+PLAN_CACHE_SIZE = 2000
+# Hasura accepts declared-but-unused variables; it refuses undeclared ones instead (see _run).
+_RULES = [r for r in specified_rules if r is not NoUnusedVariablesRule]
+
+
+@dataclass
+class Settings:
+    metadata_dir: Path | None
+    database_url: str | None = None
+    auth: AuthConfig = field(default_factory=AuthConfig)
+    stringify_numeric: bool = False
+    dev_mode: bool = False
+    pool_size: int = 10
+
+    @classmethod
+    def from_env(cls, metadata_dir: Path | None = None) -> Settings:
+        env = os.environ
+        return cls(
+            metadata_dir=metadata_dir,
+            database_url=None,
+            auth=AuthConfig.from_env(),
+            stringify_numeric=env.get("HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES", "false").lower() == "true",
+            dev_mode=env.get("HASURA_GRAPHQL_DEV_MODE", "false").lower() == "true",
+        )
+
+
+class Service(Protocol):
+    """Something that lives alongside the engine (event delivery, cron scheduler): started after the first
+    metadata load, told about every reload (the metadata document may have changed), stopped on shutdown."""
+
+    async def on_start(self, engine: Engine) -> None: ...
+    async def on_reload(self, engine: Engine) -> None: ...
+    async def on_stop(self, engine: Engine) -> None: ...
+
+
+# A metadata API call served outside this module: (engine, args) -> JSON answer.
+MetadataHandler = Callable[["Engine", Any], Awaitable[Any]]
+
+
+@dataclass
+class _CacheEntry:
+    document: gast.DocumentNode
+    operation: gast.OperationDefinitionNode
+    structural: tuple[str, ...] = ()
+    plans: dict[tuple[str, ...], Compiled] = field(default_factory=dict)
+
+
+def _operation(document: gast.DocumentNode, name: str | None) -> gast.OperationDefinitionNode:
+    ops = [d for d in document.definitions if isinstance(d, gast.OperationDefinitionNode)]
+    if name:
+        for op in ops:
+            if op.name and op.name.value == name:
+                return op
+        raise GQLError(f"no such operation found in the document: {json.dumps(name)}", path="$")
+    if len(ops) != 1:
+        raise GQLError(
+            "exactly one operation has to be present in the document when operationName is not specified",
+            path="$",
+        )
+    return ops[0]
+
+
+def _raw(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class Engine:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pool: asyncpg.Pool | None = None
+        self.doc: Any = {"version": 3, "sources": []}
+        self.catalog: catalog_mod.Catalog | None = None
+        self.model: md.Model | None = None
+        self.role_schemas: dict[str, RoleSchema] = {}
+        self.plans: OrderedDict[tuple[str, str, str | None], _CacheEntry] = OrderedDict()
+        self.http: Any = None  # httpx.AsyncClient for actions, created lazily
+        self.catalog_state: dict[str, Any] = {"id": "", "cli_state": {}, "console_state": {}}
+        self.resource_version = 1
+        self.services: list[Service] = []
+        # Extra /v1/metadata operations (e.g. pg_create_event_trigger) registered by services.
+        self.metadata_handlers: dict[str, MetadataHandler] = {}
+
+    # ---------------------------------------------------------------- lifecycle
+    async def database_url(self) -> str:
+        """The engine's setting, else the source's `from_env`, else DATABASE_URL / the embedded server."""
+        if self.settings.database_url:
+            return self.settings.database_url
+        source = next(iter(self.doc.get("sources") or []), None)
+        url = md.source_url(source) if source else None
+        if url:
+            return url
+        from gqlengine import pgserver
+
+        # server_url() may start the embedded server with its own event loop: keep it off this one.
+        return os.environ.get("DATABASE_URL") or await asyncio.to_thread(pgserver.server_url)
+
+    async def start(self) -> None:
+        if self.settings.metadata_dir is not None and (self.settings.metadata_dir / "version.yaml").exists():
+            self.doc = md.load_directory(self.settings.metadata_dir)
+        self.pool = await asyncpg.create_pool(
+            await self.database_url(),
+            min_size=1,
+            max_size=self.settings.pool_size,
+            statement_cache_size=1024,
+            max_cached_statement_lifetime=0,
+        )
+        await self.reload()
+        for service in self.services:
+            await service.on_start(self)
+
+    async def close(self) -> None:
+        for service in reversed(self.services):
+            await service.on_stop(self)
+        if self.http is not None:
+            await self.http.aclose()
+        if self.pool is not None:
+            await self.pool.close()
+
+    async def reload(self) -> md.Model:
+        assert self.pool is not None
+        async with self.pool.acquire() as conn:
+            self.catalog = await catalog_mod.introspect(conn)
+        self.model = md.resolve(self.doc, self.catalog)
+        self.role_schemas = {}
+        self.plans.clear()
+        # Statements prepared against the old catalog may reference dropped objects.
+        await self.pool.expire_connections()
+        if self.model.inconsistencies:
+            log.warning("inconsistent metadata:\n%s", md.format_inconsistencies(self.model.inconsistencies))
+        await self.notify_services()
+        return self.model
+
+    async def notify_services(self) -> None:
+        """Tell services the metadata document or catalog changed (no-op before start)."""
+        if self.pool is None:
+            return
+        for service in self.services:
+            await service.on_reload(self)
+
+    def role_schema(self, role: str) -> RoleSchema:
+        rs = self.role_schemas.get(role)
+        if rs is None:
+            from gqlengine.actions import ActionTypes
+
+            assert self.model is not None
+            rs = build_role_schema(self.model, role, ActionTypes(self.model))
+            self.role_schemas[role] = rs
+        return rs
+
+    # ---------------------------------------------------------------- GraphQL
+    async def graphql(self, body: Any, headers: dict[str, str]) -> str:
+        """The /v1/graphql response body (always HTTP 200)."""
+        session: Session | None = None
+        try:
+            session = resolve_session(self.settings.auth, headers)
+            if isinstance(body, list):
+                parts = [await self._one(item, session, headers) for item in body]
+                return "[" + ",".join(parts) + "]"
+            return await self._one(body, session, headers)
+        except GQLError as exc:
+            admin = (session is not None and session.is_admin) or self.settings.dev_mode
+            return _raw({"errors": [exc.to_json(admin)]})
+        except Exception:  # a bug must still answer in Hasura's envelope, never a bare 500
+            log.exception("unexpected error serving a GraphQL request")
+            error = {"message": "internal error", "extensions": {"path": "$", "code": "unexpected"}}
+            return _raw({"errors": [error]})
+
+    async def _one(self, body: Any, session: Session, headers: dict[str, str]) -> str:
+        try:
+            return await self._run(body, session, headers)
+        except GQLError as exc:
+            return _raw({"errors": [exc.to_json(session.is_admin or self.settings.dev_mode)]})
+
+    def _entry(self, rs: RoleSchema, query: str, op_name: str | None) -> _CacheEntry:
+        key = (rs.role, query, op_name)
+        entry = self.plans.get(key)
+        if entry is not None:
+            self.plans.move_to_end(key)
+            return entry
+        try:
+            document = parse(query)
+        except GraphQLError as exc:
+            raise GQLError("not a valid graphql query", "validation-failed", "$.query") from exc
+        op: gast.OperationDefinitionNode | None = None
+        try:
+            op = _operation(document, op_name)
+        except GQLError:
+            op = None
+        errors = validate(rs.schema, document, _RULES)
+        if errors:
+            raise translate(errors[0], document, op)
+        if op is None:
+            op = _operation(document, op_name)
+        entry = _CacheEntry(document, op)
+        self.plans[key] = entry
+        if len(self.plans) > PLAN_CACHE_SIZE:
+            self.plans.popitem(last=False)
+        return entry
+
+    async def _run(self, body: Any, session: Session, headers: dict[str, str]) -> str:
+        if (
+            isinstance(body, dict)
+            and isinstance(body.get("extensions"), dict)
+            and ("persistedQuery" in body["extensions"])
+        ):
+            raise GQLError("Automatic Persisted Queries is not enabled", "not-supported", "$")
+        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+            raise GQLError("the key 'query' was not present", "parse-failed", "$")
+        assert self.model is not None
+        rs = self.role_schema(session.role)
+        op_name = body.get("operationName") or None
+        entry = self._entry(rs, body["query"], op_name)
+        raw_vars = body.get("variables") or {}
+        if not isinstance(raw_vars, dict):
+            raise GQLError("variables must be an object", "parse-failed", "$.variables")
+        declared = {v.variable.name.value for v in entry.operation.variable_definitions or ()}
+        unexpected = sorted(set(raw_vars) - declared)
+        if unexpected:
+            raise GQLError(f"unexpected variables in variableValues: {', '.join(unexpected)}", path="$")
+        coerced = get_variable_values(rs.schema, entry.operation.variable_definitions or [], raw_vars)
+        if isinstance(coerced, list):
+            err = coerced[0]
+            raise GQLError(err.message, "validation-failed", "$.variableValues")
+        variables: dict[str, Any] = getattr(coerced, "coerced", coerced)
+        plan = self._plan(rs, entry, variables)
+        if plan.operation == "mutation" and not plan.items:
+            raise GQLError("no mutations exist", "validation-failed")
+        if plan.operation == "mutation":
+            return await self._run_mutation(plan, variables, session, headers, body["query"], rs, entry)
+        values: dict[int, str | None] = {}
+        if plan.sql is not None:
+            args = [self._bind(p, variables, session) for p in plan.params]
+            row = await self._fetch(plan.sql, args, session)
+            values = {i: row[i] for i in range(len(row))}
+        out: list[str] = []
+        for item in plan.items:
+            if item.kind == "sql":
+                raw = values.get(item.index)
+                out.append(f"{_raw(item.alias)}:{raw if raw is not None else 'null'}")
+            elif item.kind == "typename":
+                out.append(f"{_raw(item.alias)}:{_raw(item.value)}")
+            elif item.kind == "introspection":
+                result = self._introspect(rs, entry, item.value, raw_vars)
+                out.append(f"{_raw(item.alias)}:{_raw(result)}")
+            elif item.kind == "action":
+                from gqlengine.actions import call_action
+
+                name, nodes = item.value
+                result = await call_action(
+                    self,
+                    rs,
+                    self.model.actions[name],
+                    nodes,
+                    entry.document,
+                    variables,
+                    session,
+                    headers,
+                    body["query"],
+                )
+                out.append(f"{_raw(item.alias)}:{_raw(result)}")
+        return '{"data":{' + ",".join(out) + "}}"
+
+    async def _run_mutation(
+        self,
+        plan: Compiled,
+        variables: dict[str, Any],
+        session: Session,
+        headers: dict[str, str],
+        query: str,
+        rs: RoleSchema,
+        entry: _CacheEntry,
+    ) -> str:
+        """Every root field in order, all database ones in one transaction (any failure rolls back all)."""
+        assert self.pool is not None and self.model is not None
+        out: list[str] = []
+        async with self.pool.acquire() as conn:
+            tx = conn.transaction()
+            await tx.start()
+            try:
+                for item in plan.items:
+                    if item.kind == "typename":
+                        out.append(f"{_raw(item.alias)}:{_raw(item.value)}")
+                    elif item.kind == "action":
+                        from gqlengine.actions import call_action
+
+                        name, nodes = item.value
+                        result = await call_action(
+                            self,
+                            rs,
+                            self.model.actions[name],
+                            nodes,
+                            entry.document,
+                            variables,
+                            session,
+                            headers,
+                            query,
+                        )
+                        out.append(f"{_raw(item.alias)}:{_raw(result)}")
+                    elif item.kind == "mutation":
+                        m = item.value
+                        args = [self._bind(p, variables, session) for p in m.params]
+                        try:
+                            row = await conn.fetchrow(m.sql, *args)
+                        except asyncpg.PostgresError as exc:
+                            raise pg_error(exc, m.sql) from exc
+                        if row[1]:
+                            raise GQLError(
+                                f"check constraint of an {m.kind} permission has failed",
+                                "permission-error",
+                                m.path,
+                            )
+                        out.append(f"{_raw(item.alias)}:{row[0] if row[0] is not None else 'null'}")
+            except BaseException:
+                await tx.rollback()
+                raise
+            await tx.commit()
+        return '{"data":{' + ",".join(out) + "}}"
+
+    def _plan(self, rs: RoleSchema, entry: _CacheEntry, variables: dict[str, Any]) -> Compiled:
+        key = tuple(_raw(variables.get(v)) for v in entry.structural)
+        plan = entry.plans.get(key)
+        if plan is not None:
+            return plan
+        assert self.model is not None
+        compiler = Compiler(self.model, rs, entry.document, variables, self.settings.stringify_numeric)
+        plan = compiler.compile_operation(entry.operation)
+        structural = tuple(sorted(set(entry.structural) | plan.structural_vars))
+        if structural != entry.structural:
+            entry.structural = structural
+            entry.plans.clear()
+            key = tuple(_raw(variables.get(v)) for v in structural)
+        if len(entry.plans) < 64:
+            entry.plans[key] = plan
+        return plan
+
+    @staticmethod
+    def _bind(p: Param, variables: dict[str, Any], session: Session) -> Any:
+        if p.kind == "lit":
+            return p.value
+        if p.kind == "var":
+            v = variables.get(p.value)
+            if v is None and p.null_error is not None:
+                raise GQLError(p.null_error[0], path=p.null_error[1])
+            if p.array:
+                if v is None:
+                    return None
+                return [to_text(x) for x in (v if isinstance(v, list) else [v])]
+            if p.json and v is not None:
+                return _raw(v)
+            return to_text(v)
+        if p.kind == "session":
+            if p.value == "x-hasura-role":
+                return session.role
+            if p.value not in session.variables:
+                raise GQLError(f'missing session variable: "{p.value}"', "not-found")
+            return session.variables[p.value]
+        return _raw(session.payload())
+
+    async def _fetch(self, sql: str, args: list[Any], session: Session) -> asyncpg.Record:
+        assert self.pool is not None
+        try:
+            async with self.pool.acquire() as conn:
+                return await conn.fetchrow(sql, *args)
+        except asyncpg.PostgresError as exc:
+            raise pg_error(exc, sql) from exc
+
+    def _introspect(
+        self, rs: RoleSchema, entry: _CacheEntry, nodes: list[gast.FieldNode], variables: dict[str, Any]
+    ) -> Any:
+        op = gast.OperationDefinitionNode(
+            operation=gast.OperationType.QUERY,
+            name=None,
+            directives=(),
+            variable_definitions=entry.operation.variable_definitions,
+            selection_set=gast.SelectionSetNode(selections=tuple(nodes)),
+        )
+        frags = tuple(d for d in entry.document.definitions if isinstance(d, gast.FragmentDefinitionNode))
+        doc = gast.DocumentNode(definitions=(op, *frags))
+        result = execute_sync(rs.schema, doc, variable_values=variables)
+        if result.errors:
+            raise GQLError(result.errors[0].message, "unexpected")
+        data = result.data or {}
+        return next(iter(data.values()), None)
+
+
+def pg_error(exc: asyncpg.PostgresError, sql: str) -> GQLError:
+    state = getattr(exc, "sqlstate", "") or ""
+    internal = {
+        "statement": sql,
+        "prepared": True,
+        "error": {
+            "exec_status": "FatalError",
+            "hint": getattr(exc, "hint", None),
+            "message": str(exc),
+            "status_code": state,
+            "description": getattr(exc, "detail", None),
+        },
+        "arguments": [],
+    }
+    if state.startswith("22"):
+        return GQLError(str(exc), "data-exception", "$", internal=internal)
+    if state == "40001":
+        return GQLError("serialization failure", "concurrent-update", "$", internal=internal)
+    if state == "23505":
+        return GQLError(f"Uniqueness violation. {exc}", "constraint-violation", "$", internal=internal)
+    if state == "23503":
+        return GQLError(f"Foreign key violation. {exc}", "constraint-violation", "$", internal=internal)
+    if state == "23502":
+        return GQLError(f"Not-NULL violation. {exc}", "constraint-violation", "$", internal=internal)
+    if state == "23514":
+        return GQLError(f"Check constraint violation. {exc}", "permission-error", "$", internal=internal)
+    return GQLError("database query error", "unexpected", "$", internal=internal)

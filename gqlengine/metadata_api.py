@@ -1,0 +1,353 @@
+"""The admin APIs: /v1/metadata, /v1/query (legacy, used by Hasura's own tests) and /v2/query (run_sql).
+
+Every metadata edit is applied to a copy of the metadata document and resolved against the catalog first;
+an edit that would add an inconsistency is refused, as Hasura does, and the engine is left unchanged.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from typing import Any
+
+import asyncpg
+
+from gqlengine import metadata as md
+from gqlengine.execute import Engine
+
+
+class AdminError(Exception):
+    def __init__(
+        self, error: str, code: str, status: int = 400, path: str = "$", internal: Any = None
+    ) -> None:
+        super().__init__(error)
+        self.error = error
+        self.code = code
+        self.status = status
+        self.path = path
+        self.internal = internal
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "error": self.error, "code": self.code}
+        if self.internal is not None:
+            out["internal"] = self.internal
+        return out
+
+
+SUCCESS = {"message": "success"}
+
+
+def _source(doc: Any, name: str = "default") -> dict[str, Any]:
+    for s in doc.setdefault("sources", []):
+        if s.get("name") == name:
+            return s
+    s = {
+        "name": name,
+        "kind": "postgres",
+        "tables": [],
+        "configuration": {"connection_info": {"database_url": {"from_env": "PG_DATABASE_URL"}}},
+    }
+    doc["sources"].append(s)
+    return s
+
+
+def _table_ref(args: Any) -> dict[str, str]:
+    t = args.get("table", args) if isinstance(args, dict) else args
+    if isinstance(t, str):
+        return {"schema": "public", "name": t}
+    return {"schema": t.get("schema", "public"), "name": t["name"]}
+
+
+def _find_table(doc: Any, ref: dict[str, str], source: str = "default") -> dict[str, Any]:
+    for t in _source(doc, source).setdefault("tables", []):
+        if md.table_key(t["table"]) == (ref["schema"], ref["name"]):
+            return t
+    raise AdminError(f'table "{ref["name"]}" does not exist', "not-exists", path="$.args.table")
+
+
+async def _commit(engine: Engine, doc: Any, allow_inconsistent: bool = False) -> md.Model:
+    assert engine.catalog is not None and engine.model is not None
+    model = md.resolve(doc, engine.catalog)
+    before = {(i["type"], i["name"]) for i in engine.model.inconsistencies}
+    new = [i for i in model.inconsistencies if (i["type"], i["name"]) not in before]
+    if new and not allow_inconsistent:
+        reason = new[0]["reason"].removeprefix("Inconsistent object: ")
+        raise AdminError(reason, "invalid-configuration", path="$.args", internal=new)
+    engine.doc = doc
+    engine.model = model
+    engine.role_schemas = {}
+    engine.plans.clear()
+    engine.resource_version += 1
+    await engine.notify_services()
+    return model
+
+
+def _inconsistency_report(model: md.Model) -> dict[str, Any]:
+    return {"is_consistent": not model.inconsistencies, "inconsistent_objects": model.inconsistencies}
+
+
+async def _edit(engine: Engine, op: str, args: Any) -> Any:
+    if isinstance(args, str):  # `track_table` accepts a bare table name
+        args = {"table": args}
+    doc = copy.deepcopy(engine.doc)
+    source = args.get("source", "default") if isinstance(args, dict) else "default"
+    if op in ("track_table", "add_existing_table_or_view"):
+        ref = _table_ref(args)
+        tables = _source(doc, source).setdefault("tables", [])
+        if any(md.table_key(t["table"]) == (ref["schema"], ref["name"]) for t in tables):
+            raise AdminError(f'view/table already tracked: "{ref["name"]}"', "already-tracked", path="$.args")
+        entry: dict[str, Any] = {"table": ref}
+        if args.get("configuration"):
+            entry["configuration"] = args["configuration"]
+        if args.get("is_enum"):
+            entry["is_enum"] = True
+        tables.append(entry)
+        assert engine.catalog is not None
+        if engine.catalog.table(ref["schema"], ref["name"]) is None:
+            raise AdminError(
+                f'no such table/view exists in source: "{ref["name"]}"',
+                "invalid-configuration",
+                path="$.args",
+            )
+    elif op in ("untrack_table",):
+        ref = _table_ref(args)
+        src = _source(doc, source)
+        _find_table(doc, ref, source)
+        src["tables"] = [t for t in src["tables"] if md.table_key(t["table"]) != (ref["schema"], ref["name"])]
+    elif op in ("create_object_relationship", "create_array_relationship"):
+        t = _find_table(doc, _table_ref(args), source)
+        kind = "object" if "object" in op else "array"
+        rel: dict[str, Any] = {"name": args["name"], "using": args["using"]}
+        if args.get("comment"):
+            rel["comment"] = args["comment"]
+        t.setdefault(f"{kind}_relationships", []).append(rel)
+    elif op == "drop_relationship":
+        t = _find_table(doc, _table_ref(args), source)
+        name = args["relationship"]
+        found = False
+        for kind in ("object", "array"):
+            rels = t.get(f"{kind}_relationships") or []
+            if any(r["name"] == name for r in rels):
+                found = True
+                t[f"{kind}_relationships"] = [r for r in rels if r["name"] != name]
+        if not found:
+            raise AdminError(f'relationship "{name}" does not exist', "not-exists", path="$.args")
+    elif op.startswith("create_") and op.endswith("_permission"):
+        kind = op[len("create_") : -len("_permission")]
+        t = _find_table(doc, _table_ref(args), source)
+        perms = t.setdefault(f"{kind}_permissions", [])
+        if any(p["role"] == args["role"] for p in perms):
+            raise AdminError(
+                f'{kind} permission already defined on table "{t["table"]["name"]}" with role '
+                f'"{args["role"]}"',
+                "already-exists",
+                path="$.args",
+            )
+        perms.append({"role": args["role"], "permission": args["permission"]})
+    elif op.startswith("drop_") and op.endswith("_permission"):
+        kind = op[len("drop_") : -len("_permission")]
+        t = _find_table(doc, _table_ref(args), source)
+        t[f"{kind}_permissions"] = [
+            p for p in t.get(f"{kind}_permissions") or [] if p["role"] != args["role"]
+        ]
+    elif op == "add_computed_field":
+        t = _find_table(doc, _table_ref(args), source)
+        cf: dict[str, Any] = {"name": args["name"], "definition": args["definition"]}
+        if args.get("comment"):
+            cf["comment"] = args["comment"]
+        t.setdefault("computed_fields", []).append(cf)
+    elif op == "drop_computed_field":
+        t = _find_table(doc, _table_ref(args), source)
+        t["computed_fields"] = [c for c in t.get("computed_fields") or [] if c["name"] != args["name"]]
+    elif op == "set_table_customization":
+        t = _find_table(doc, _table_ref(args), source)
+        t["configuration"] = args.get("configuration") or {}
+    else:
+        raise AdminError(f"unknown metadata operation: {op}", "not-supported", path="$.type")
+    await _commit(engine, doc)
+    return SUCCESS
+
+
+# ---------------------------------------------------------------------------- run_sql
+
+
+def _text(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "t" if v else "f"
+    if isinstance(v, dict | list):
+        return json.dumps(v)
+    return str(v)
+
+
+async def run_sql(engine: Engine, args: Any) -> Any:
+    assert engine.pool is not None
+    sql = args.get("sql", "")
+    read_only = bool(args.get("read_only", False))
+    try:
+        async with engine.pool.acquire() as conn, conn.transaction(readonly=read_only):
+            try:
+                async with conn.transaction():
+                    stmt = await conn.prepare(sql)
+                    records = await stmt.fetch()
+                    attrs = [a.name for a in stmt.get_attributes()]
+            except asyncpg.PostgresSyntaxError as exc:
+                if "multiple commands" not in str(exc):
+                    raise
+                await conn.execute(sql)
+                records, attrs = [], []
+    except asyncpg.PostgresError as exc:
+        raise AdminError(
+            "query execution failed",
+            "postgres-error",
+            internal={
+                "arguments": [],
+                "error": {
+                    "description": getattr(exc, "detail", None),
+                    "exec_status": "FatalError",
+                    "hint": getattr(exc, "hint", None),
+                    "message": str(exc),
+                    "status_code": getattr(exc, "sqlstate", None),
+                },
+                "prepared": False,
+                "statement": sql,
+            },
+        ) from exc
+    if not read_only:
+        await engine.reload()
+    if attrs:
+        return {"result_type": "TuplesOk", "result": [attrs, *[[_text(v) for v in r] for r in records]]}
+    return {"result_type": "CommandOk", "result": None}
+
+
+async def legacy_insert(engine: Engine, args: Any) -> Any:
+    assert engine.pool is not None and engine.catalog is not None
+    ref = _table_ref(args)
+    table = engine.catalog.table(ref["schema"], ref["name"])
+    if table is None:
+        raise AdminError(f'table "{ref["name"]}" does not exist', "not-exists", path="$.args.table")
+    objects = args.get("objects") or []
+    if not objects:
+        return {"affected_rows": 0}
+    cols = [c for c in table.columns if any(c in o for o in objects)]
+    qt = f'"{ref["schema"]}"."{ref["name"]}"'
+    collist = ", ".join(f'"{c}"' for c in cols)
+    sql = f"INSERT INTO {qt} ({collist}) SELECT {collist} FROM json_populate_recordset(NULL::{qt}, $1::json)"
+    try:
+        async with engine.pool.acquire() as conn:
+            status = await conn.execute(sql, json.dumps(objects))
+    except asyncpg.PostgresError as exc:
+        raise AdminError(str(exc), "postgres-error") from exc
+    return {"affected_rows": int(status.split()[-1])}
+
+
+# ---------------------------------------------------------------------------- dispatch
+
+_PG_PREFIX = "pg_"
+
+
+async def handle_metadata(engine: Engine, body: Any) -> Any:
+    if not isinstance(body, dict) or "type" not in body:
+        raise AdminError('key "type" not found', "parse-failed")
+    op = body["type"]
+    args = body.get("args") or {}
+    version = body.get("version", 1)
+    if op in ("bulk", "bulk_atomic", "bulk_keep_going"):
+        return [await handle_metadata(engine, q) for q in args]
+    if op == "export_metadata":
+        if version == 2:
+            return {"resource_version": engine.resource_version, "metadata": engine.doc}
+        return engine.doc
+    if op == "replace_metadata":
+        allow = False
+        meta = args
+        if version == 2 or "metadata" in args:
+            allow = bool(args.get("allow_inconsistent_metadata", False))
+            meta = args.get("metadata") or {}
+        rv = body.get("resource_version")
+        if rv is not None and rv != engine.resource_version:
+            raise AdminError(
+                f"metadata resource version referenced ({rv}) did not match current version",
+                "conflict",
+                status=409,
+            )
+        doc = copy.deepcopy(meta)
+        doc.setdefault("version", 3)
+        doc.setdefault("sources", [])
+        assert engine.catalog is not None
+        model = md.resolve(doc, engine.catalog)
+        if model.inconsistencies and not allow:
+            raise AdminError(
+                "cannot continue due to inconsistent metadata",
+                "unexpected",
+                path="$.args",
+                internal=model.inconsistencies,
+            )
+        engine.model = None  # force _commit to compare against nothing
+        engine.model = md.Model({}, {}, {}, set(), [])
+        await _commit(engine, doc, allow_inconsistent=True)
+        if model.inconsistencies:
+            return _inconsistency_report(model)
+        return SUCCESS if version != 2 else {**SUCCESS, "resource_version": engine.resource_version}
+    if op == "reload_metadata":
+        model = await engine.reload()
+        return (
+            {**SUCCESS, **_inconsistency_report(model)}
+            if model.inconsistencies
+            else {**SUCCESS, "is_consistent": True}
+        )
+    if op == "get_inconsistent_metadata":
+        assert engine.model is not None
+        return _inconsistency_report(engine.model)
+    if op == "drop_inconsistent_metadata":
+        assert engine.model is not None
+        return SUCCESS
+    if op == "clear_metadata":
+        doc = {"version": 3, "sources": [{**s, "tables": []} for s in engine.doc.get("sources") or []]}
+        await _commit(engine, doc)
+        return SUCCESS
+    if op == "get_catalog_state":
+        if not engine.catalog_state["id"]:
+            engine.catalog_state["id"] = str(uuid.uuid4())
+        return engine.catalog_state
+    if op == "set_catalog_state":
+        kind = args.get("type")
+        if kind not in ("cli", "console"):
+            raise AdminError('expected "cli" or "console"', "parse-failed", path="$.args.type")
+        engine.catalog_state[f"{kind}_state"] = args.get("state") or {}
+        return SUCCESS
+    if op == "run_sql":
+        return await run_sql(engine, args)
+    if op in engine.metadata_handlers:
+        return await engine.metadata_handlers[op](engine, args)
+    if op.startswith(_PG_PREFIX):
+        op = op[len(_PG_PREFIX) :]
+    return await _edit(engine, op, args)
+
+
+async def handle_query_v1(engine: Engine, body: Any) -> Any:
+    if not isinstance(body, dict) or "type" not in body:
+        raise AdminError('key "type" not found', "parse-failed")
+    op = body["type"]
+    args = body.get("args") or {}
+    if op == "bulk":
+        return [await handle_query_v1(engine, q) for q in args]
+    if op == "run_sql":
+        return await run_sql(engine, args)
+    if op == "insert":
+        return await legacy_insert(engine, args)
+    return await handle_metadata(engine, body)
+
+
+async def handle_query_v2(engine: Engine, body: Any) -> Any:
+    if not isinstance(body, dict) or "type" not in body:
+        raise AdminError('key "type" not found', "parse-failed")
+    op = body["type"]
+    args = body.get("args") or {}
+    if op == "bulk":
+        return [await handle_query_v2(engine, q) for q in args]
+    if op == "run_sql":
+        return await run_sql(engine, args)
+    raise AdminError(f"unknown query type: {op}", "not-supported", path="$.type")

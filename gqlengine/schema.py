@@ -1,0 +1,697 @@
+"""One graphql-core schema per role, with Hasura v2's type and field names.
+
+The schema is used for parsing, validation and introspection only; execution is compiled SQL. Next to the
+graphql-core objects, each role schema keeps `RoleSchema.tables`: which table (and which permission) a
+GraphQL object type stands for, which the compiler reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    GraphQLArgument,
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLEnumValue,
+    GraphQLField,
+    GraphQLFloat,
+    GraphQLInputField,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLString,
+    value_from_ast_untyped,
+)
+from graphql.language import ast as gast
+
+from gqlengine.metadata import Model, SelectPermission, TrackedTable
+
+ADMIN = "admin"
+
+NUMERIC_UDTS = {"int2", "int4", "int8", "numeric", "float4", "float8", "money"}
+# Types whose min/max Hasura offers (numeric plus orderable non-numeric types).
+COMPARABLE_UDTS = NUMERIC_UDTS | {
+    "text",
+    "varchar",
+    "bpchar",
+    "citext",
+    "date",
+    "timestamp",
+    "timestamptz",
+    "time",
+    "timetz",
+    "interval",
+    "uuid",
+    "name",
+}
+TEXT_UDTS = {"text", "varchar", "bpchar", "citext", "name"}
+_BUILTIN = {
+    "int4": GraphQLInt,
+    "bool": GraphQLBoolean,
+    "float4": GraphQLFloat,
+    "text": GraphQLString,
+    "varchar": GraphQLString,
+}
+_NAMES = {"int2": "smallint", "int8": "bigint", "bpchar": "bpchar"}
+
+
+def _parse_literal(node: gast.ValueNode, variables: dict[str, Any] | None = None) -> Any:
+    return value_from_ast_untyped(node, variables)
+
+
+_scalars: dict[str, GraphQLScalarType] = {}
+
+
+def scalar_name(udt: str) -> str:
+    builtin = _BUILTIN.get(udt)
+    if builtin is not None:
+        return builtin.name
+    return _NAMES.get(udt, udt)
+
+
+def scalar_for(udt: str) -> GraphQLScalarType:
+    builtin = _BUILTIN.get(udt)
+    if builtin is not None:
+        return builtin
+    name = _NAMES.get(udt, udt)
+    if name not in _scalars:
+        _scalars[name] = GraphQLScalarType(
+            name, serialize=lambda v: v, parse_value=lambda v: v, parse_literal=_parse_literal
+        )
+    return _scalars[name]
+
+
+ORDER_BY = GraphQLEnumType(
+    "order_by",
+    {
+        "asc": GraphQLEnumValue("asc", description="in ascending order, nulls last"),
+        "asc_nulls_first": GraphQLEnumValue("asc_nulls_first", description="in ascending order, nulls first"),
+        "asc_nulls_last": GraphQLEnumValue("asc_nulls_last", description="in ascending order, nulls last"),
+        "desc": GraphQLEnumValue("desc", description="in descending order, nulls first"),
+        "desc_nulls_first": GraphQLEnumValue(
+            "desc_nulls_first", description="in descending order, nulls first"
+        ),
+        "desc_nulls_last": GraphQLEnumValue("desc_nulls_last", description="in descending order, nulls last"),
+    },
+    description="column ordering options",
+)
+
+TEXT_OPS = (
+    "_like",
+    "_nlike",
+    "_ilike",
+    "_nilike",
+    "_similar",
+    "_nsimilar",
+    "_regex",
+    "_iregex",
+    "_nregex",
+    "_niregex",
+)
+_comparisons: dict[str, GraphQLInputObjectType] = {}
+
+
+def comparison_exp(udt: str) -> GraphQLInputObjectType:
+    sname = scalar_name(udt)
+    if sname in _comparisons:
+        return _comparisons[sname]
+    s = scalar_for(udt)
+
+    def fields() -> dict[str, GraphQLInputField]:
+        f: dict[str, GraphQLInputField] = {}
+        for op in ("_eq", "_gt", "_gte", "_lt", "_lte", "_neq"):
+            f[op] = GraphQLInputField(s)
+        f["_in"] = GraphQLInputField(GraphQLList(GraphQLNonNull(s)))
+        f["_nin"] = GraphQLInputField(GraphQLList(GraphQLNonNull(s)))
+        f["_is_null"] = GraphQLInputField(GraphQLBoolean)
+        if udt in TEXT_UDTS:
+            for op in TEXT_OPS:
+                f[op] = GraphQLInputField(s)
+        if udt == "jsonb":
+            f["_cast"] = GraphQLInputField(_jsonb_cast())
+            f["_contained_in"] = GraphQLInputField(s)
+            f["_contains"] = GraphQLInputField(s)
+            f["_has_key"] = GraphQLInputField(GraphQLString)
+            f["_has_keys_all"] = GraphQLInputField(GraphQLList(GraphQLNonNull(GraphQLString)))
+            f["_has_keys_any"] = GraphQLInputField(GraphQLList(GraphQLNonNull(GraphQLString)))
+        return dict(sorted(f.items()))
+
+    t = GraphQLInputObjectType(
+        f"{sname}_comparison_exp",
+        fields,
+        description=f'Boolean expression to compare columns of type "{sname}". All fields are combined with '
+        "logical 'AND'.",
+    )
+    _comparisons[sname] = t
+    return t
+
+
+_jsonb_cast_type: list[GraphQLInputObjectType] = []
+
+
+def _jsonb_cast() -> GraphQLInputObjectType:
+    if not _jsonb_cast_type:
+        _jsonb_cast_type.append(
+            GraphQLInputObjectType(
+                "jsonb_cast_exp", lambda: {"String": GraphQLInputField(comparison_exp("text"))}
+            )
+        )
+    return _jsonb_cast_type[0]
+
+
+@dataclass
+class TableView:
+    """A table as one role sees it."""
+
+    tracked: TrackedTable
+    perm: SelectPermission  # admin gets an all-columns permission with an empty filter
+    columns: list[str]
+    computed: list[str]
+    relationships: list[str]  # relationship names whose target the role can select
+    computed_sets: list[str] = field(default_factory=list)  # set-returning computed fields (rows of a table)
+
+    @property
+    def selectable(self) -> bool:
+        """Whether the role's object type for this table has any field at all."""
+        return bool(self.columns or self.computed or self.relationships or self.computed_sets)
+
+
+@dataclass
+class RootField:
+    kind: str  # select | select_by_pk | select_aggregate | action
+    table: tuple[str, str] | None = None
+    action: str | None = None
+
+
+@dataclass
+class RoleSchema:
+    role: str
+    schema: GraphQLSchema
+    views: dict[tuple[str, str], TableView]
+    query_fields: dict[str, RootField] = field(default_factory=dict)
+    mutation_fields: dict[str, RootField] = field(default_factory=dict)
+    # (table, insert|update|delete) → the role's permission: columns, filter, check, set
+    mutation_perms: dict[tuple[tuple[str, str], str], dict[str, Any]] = field(default_factory=dict)
+
+
+def mutation_perms(t: TrackedTable, role: str) -> dict[str, dict[str, Any]]:
+    """The role's insert/update/delete permissions with `columns` expanded; admin may do everything."""
+    if role == ADMIN:
+        cols = list(t.table.columns)
+        return {
+            k: {"columns": cols, "filter": {}, "check": {}, "set": {}} for k in ("insert", "update", "delete")
+        }
+    out: dict[str, dict[str, Any]] = {}
+    for kind, perms in t.mutations.items():
+        p = perms.get(role)
+        if p is None:
+            continue
+        cols = p.get("columns") or []
+        cols = list(t.table.columns) if cols == "*" else [c for c in t.table.columns if c in cols]
+        preset = dict(p.get("set") or {})
+        out[kind] = {
+            "columns": [c for c in cols if c not in preset],
+            "filter": p.get("filter") or {},
+            "check": p.get("check") or {},
+            "set": preset,
+            "backend_only": bool(p.get("backend_only", False)),
+        }
+    return out
+
+
+def _admin_perm(t: TrackedTable) -> SelectPermission:
+    return SelectPermission(list(t.table.columns), list(t.computed_fields), {}, None, True, None)
+
+
+def role_views(model: Model, role: str) -> dict[tuple[str, str], TableView]:
+    views: dict[tuple[str, str], TableView] = {}
+    for key, t in model.tables.items():
+        perm = _admin_perm(t) if role == ADMIN else t.select.get(role)
+        if perm is None:
+            continue
+        views[key] = TableView(
+            t, perm, list(perm.columns), [c for c in perm.computed_fields if c in t.computed_fields], []
+        )
+    for v in views.values():
+        cfs = v.tracked.computed_fields
+        v.computed_sets = [
+            c for c in v.computed if cfs[c].returns_table in views and views[cfs[c].returns_table].columns
+        ]
+        v.computed = [c for c in v.computed if cfs[c].returns_table is None]
+        # A target the role may select but with no visible column has no object type to point at.
+        v.relationships = [
+            n
+            for n, r in v.tracked.relationships.items()
+            if r.target in views and (views[r.target].columns or views[r.target].computed)
+        ]
+    return views
+
+
+class _Builder:
+    def __init__(self, model: Model, role: str) -> None:
+        self.model = model
+        self.role = role
+        self.views = role_views(model, role)
+        self.objects: dict[str, GraphQLObjectType] = {}
+        self.inputs: dict[str, GraphQLInputObjectType] = {}
+        self.enums: dict[str, GraphQLEnumType] = {}
+
+    # ---- helpers
+    def col_type(self, t: TrackedTable, col: str) -> GraphQLOutputType:
+        c = t.table.columns[col]
+        s = scalar_for(c.udt)
+        return s if c.nullable else GraphQLNonNull(s)
+
+    def select_column_enum(self, v: TableView) -> GraphQLEnumType:
+        name = f"{v.tracked.gql_name}_select_column"
+        if name not in self.enums:
+            self.enums[name] = GraphQLEnumType(
+                name,
+                {c: GraphQLEnumValue(c, description="column name") for c in v.columns},
+                description=f'select columns of table "{v.tracked.name}"',
+            )
+        return self.enums[name]
+
+    def list_args(self, v: TableView) -> dict[str, GraphQLArgument]:
+        args: dict[str, GraphQLArgument] = {}
+        if v.columns:
+            args["distinct_on"] = GraphQLArgument(
+                GraphQLList(GraphQLNonNull(self.select_column_enum(v))),
+                description="distinct select on columns",
+            )
+        args["limit"] = GraphQLArgument(GraphQLInt, description="limit the number of rows returned")
+        args["offset"] = GraphQLArgument(
+            GraphQLInt, description="skip the first n rows. Use only with order_by"
+        )
+        if v.selectable:
+            args["order_by"] = GraphQLArgument(
+                GraphQLList(GraphQLNonNull(self.order_by(v))),
+                description="sort the rows by one or more columns",
+            )
+        args["where"] = GraphQLArgument(self.bool_exp(v), description="filter the rows returned")
+        return args
+
+    # ---- input types
+    def bool_exp(self, v: TableView) -> GraphQLInputObjectType:
+        name = f"{v.tracked.gql_name}_bool_exp"
+        if name in self.inputs:
+            return self.inputs[name]
+
+        def fields() -> dict[str, GraphQLInputField]:
+            me = self.inputs[name]
+            f: dict[str, GraphQLInputField] = {
+                "_and": GraphQLInputField(GraphQLList(GraphQLNonNull(me))),
+                "_not": GraphQLInputField(me),
+                "_or": GraphQLInputField(GraphQLList(GraphQLNonNull(me))),
+            }
+            for c in v.columns:
+                f[c] = GraphQLInputField(comparison_exp(v.tracked.table.columns[c].udt))
+            for c in v.computed:
+                f[c] = GraphQLInputField(comparison_exp(v.tracked.computed_fields[c].return_udt))
+            for r in v.relationships:
+                rel = v.tracked.relationships[r]
+                target = self.views[rel.target]
+                f[r] = GraphQLInputField(self.bool_exp(target))
+                if rel.kind == "array" and target.perm.allow_aggregations:
+                    f[f"{r}_aggregate"] = GraphQLInputField(self.aggregate_bool_exp(target))
+            return dict(sorted(f.items()))
+
+        self.inputs[name] = GraphQLInputObjectType(
+            name,
+            fields,
+            description=f'Boolean expression to filter rows from the table "{v.tracked.name}". '
+            "All fields are "
+            "combined with a logical 'AND'.",
+        )
+        return self.inputs[name]
+
+    def aggregate_bool_exp(self, v: TableView) -> GraphQLInputObjectType:
+        """`<rel>_aggregate: {count: {arguments, distinct, filter, predicate}}` in a bool_exp."""
+        g = v.tracked.gql_name
+        name = f"{g}_aggregate_bool_exp"
+        if name not in self.inputs:
+            count_fields: dict[str, GraphQLInputField] = {}
+            if v.columns:
+                count_fields["arguments"] = GraphQLInputField(
+                    GraphQLList(GraphQLNonNull(self.select_column_enum(v)))
+                )
+            count_fields["distinct"] = GraphQLInputField(GraphQLBoolean)
+            count_fields["filter"] = GraphQLInputField(self.bool_exp(v))
+            count_fields["predicate"] = GraphQLInputField(GraphQLNonNull(comparison_exp("int4")))
+            count = GraphQLInputObjectType(f"{g}_aggregate_bool_exp_count", count_fields)
+            self.inputs[name] = GraphQLInputObjectType(name, {"count": GraphQLInputField(count)})
+        return self.inputs[name]
+
+    def order_by(self, v: TableView) -> GraphQLInputObjectType:
+        name = f"{v.tracked.gql_name}_order_by"
+        if name in self.inputs:
+            return self.inputs[name]
+
+        def fields() -> dict[str, GraphQLInputField]:
+            f: dict[str, GraphQLInputField] = {c: GraphQLInputField(ORDER_BY) for c in v.columns}
+            for c in v.computed:
+                f[c] = GraphQLInputField(ORDER_BY)
+            for c in v.computed_sets:
+                target = self.views[v.tracked.computed_fields[c].returns_table]  # type: ignore[index]
+                if target.perm.allow_aggregations:
+                    f[f"{c}_aggregate"] = GraphQLInputField(self.aggregate_order_by(target))
+            for r in v.relationships:
+                rel = v.tracked.relationships[r]
+                target = self.views[rel.target]
+                if rel.kind == "object":
+                    f[r] = GraphQLInputField(self.order_by(target))
+                elif target.perm.allow_aggregations:
+                    f[f"{r}_aggregate"] = GraphQLInputField(self.aggregate_order_by(target))
+            return dict(sorted(f.items()))
+
+        self.inputs[name] = GraphQLInputObjectType(
+            name, fields, description=f'Ordering options when selecting data from "{v.tracked.name}".'
+        )
+        return self.inputs[name]
+
+    def agg_columns(self, v: TableView, fn: str) -> list[str]:
+        udts = NUMERIC_UDTS if fn not in ("max", "min") else COMPARABLE_UDTS
+        return [c for c in v.columns if v.tracked.table.columns[c].udt in udts]
+
+    def aggregate_order_by(self, v: TableView) -> GraphQLInputObjectType:
+        g = v.tracked.gql_name
+        name = f"{g}_aggregate_order_by"
+        if name in self.inputs:
+            return self.inputs[name]
+
+        def fields() -> dict[str, GraphQLInputField]:
+            f: dict[str, GraphQLInputField] = {"count": GraphQLInputField(ORDER_BY)}
+            for fn in AGG_FUNCTIONS:
+                cols = self.agg_columns(v, fn)
+                if cols:
+                    f[fn] = GraphQLInputField(
+                        GraphQLInputObjectType(
+                            f"{g}_{fn}_order_by",
+                            {c: GraphQLInputField(ORDER_BY) for c in cols},
+                            description=f'order by {fn}() on columns of table "{v.tracked.name}"',
+                        )
+                    )
+            return dict(sorted(f.items()))
+
+        self.inputs[name] = GraphQLInputObjectType(
+            name, fields, description=f'order by aggregate values of table "{v.tracked.name}"'
+        )
+        return self.inputs[name]
+
+    # ---- output types
+    def object(self, v: TableView) -> GraphQLObjectType:
+        g = v.tracked.gql_name
+        if g in self.objects:
+            return self.objects[g]
+
+        def fields() -> dict[str, GraphQLField]:
+            f: dict[str, GraphQLField] = {}
+            for c in v.columns:
+                udt = v.tracked.table.columns[c].udt
+                args = (
+                    {"path": GraphQLArgument(GraphQLString, description="JSON select path")}
+                    if udt in ("json", "jsonb")
+                    else None
+                )
+                f[c] = GraphQLField(self.col_type(v.tracked, c), args=args)
+            for c in v.computed:
+                cf = v.tracked.computed_fields[c]
+                f[c] = GraphQLField(
+                    scalar_for(cf.return_udt),
+                    description=f'A computed field, executes function "{cf.function[1]}"',
+                )
+            for c in v.computed_sets:
+                cf = v.tracked.computed_fields[c]
+                target = self.views[cf.returns_table]  # type: ignore[index]
+                f[c] = GraphQLField(
+                    GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(target)))),
+                    args=self.list_args(target),
+                    description=f'A computed field, executes function "{cf.function[1]}"',
+                )
+            for r in v.relationships:
+                rel = v.tracked.relationships[r]
+                target = self.views[rel.target]
+                if rel.kind == "object":
+                    f[r] = GraphQLField(self.object(target), description="An object relationship")
+                else:
+                    f[r] = GraphQLField(
+                        GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(target)))),
+                        args=self.list_args(target),
+                        description="An array relationship",
+                    )
+                    if target.perm.allow_aggregations:
+                        f[f"{r}_aggregate"] = GraphQLField(
+                            GraphQLNonNull(self.aggregate(target)),
+                            args=self.list_args(target),
+                            description="An aggregate relationship",
+                        )
+            return dict(sorted(f.items()))
+
+        self.objects[g] = GraphQLObjectType(
+            g, fields, description=f'columns and relationships of "{v.tracked.name}"'
+        )
+        return self.objects[g]
+
+    def aggregate(self, v: TableView) -> GraphQLObjectType:
+        g = v.tracked.gql_name
+        name = f"{g}_aggregate"
+        if name in self.objects:
+            return self.objects[name]
+        fields_name = f"{g}_aggregate_fields"
+
+        def agg_fields() -> dict[str, GraphQLField]:
+            f: dict[str, GraphQLField] = {
+                "count": GraphQLField(
+                    GraphQLNonNull(GraphQLInt),
+                    args={
+                        "columns": GraphQLArgument(GraphQLList(GraphQLNonNull(self.select_column_enum(v)))),
+                        "distinct": GraphQLArgument(GraphQLBoolean),
+                    }
+                    if v.columns
+                    else {},
+                )
+            }
+            for fn in AGG_FUNCTIONS:
+                cols = self.agg_columns(v, fn)
+                if not cols:
+                    continue
+                if fn in ("sum", "max", "min"):
+                    sub = {c: GraphQLField(scalar_for(v.tracked.table.columns[c].udt)) for c in cols}
+                else:
+                    sub = {c: GraphQLField(GraphQLFloat) for c in cols}
+                f[fn] = GraphQLField(
+                    GraphQLObjectType(f"{g}_{fn}_fields", sub, description=f"aggregate {fn} on columns")
+                )
+            return dict(sorted(f.items()))
+
+        fields_type = GraphQLObjectType(
+            fields_name, agg_fields, description=f'aggregate fields of "{v.tracked.name}"'
+        )
+        self.objects[name] = GraphQLObjectType(
+            name,
+            lambda: {
+                "aggregate": GraphQLField(fields_type),
+                **(
+                    {"nodes": GraphQLField(GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(v)))))}
+                    if v.selectable
+                    else {}
+                ),
+            },
+            description=f'aggregated selection of "{v.tracked.name}"',
+        )
+        return self.objects[name]
+
+    # ---- mutations
+    def _input(
+        self, name: str, t: TrackedTable, cols: list[str], description: str, required: bool = False
+    ) -> GraphQLInputObjectType:
+        if name not in self.inputs:
+            fields = {}
+            for c in cols:
+                s = scalar_for(t.table.columns[c].udt)
+                fields[c] = GraphQLInputField(GraphQLNonNull(s) if required else s)
+            self.inputs[name] = GraphQLInputObjectType(name, fields, description=description)
+        return self.inputs[name]
+
+    def mutation_response(self, t: TrackedTable, sel: TableView | None) -> GraphQLObjectType:
+        name = f"{t.gql_name}_mutation_response"
+        if name not in self.objects:
+            f: dict[str, GraphQLField] = {
+                "affected_rows": GraphQLField(
+                    GraphQLNonNull(GraphQLInt), description="number of rows affected by the mutation"
+                )
+            }
+            if sel is not None and sel.selectable:
+                f["returning"] = GraphQLField(
+                    GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(sel)))),
+                    description="data from the rows affected by the mutation",
+                )
+            self.objects[name] = GraphQLObjectType(
+                name, f, description=f'response of any mutation on the table "{t.name}"'
+            )
+        return self.objects[name]
+
+    def table_mutations(self, rs: RoleSchema, mfields: dict[str, GraphQLField]) -> None:
+        for key, t in sorted(self.model.tables.items(), key=lambda kv: kv[1].gql_name):
+            if t.table.kind not in ("r", "p"):
+                continue
+            perms = mutation_perms(t, self.role)
+            sel = self.views.get(key)
+            g = t.gql_name
+            pk = t.table.primary_key
+            one = sel is not None and sel.selectable
+            for kind, perm in perms.items():
+                rs.mutation_perms[(key, kind)] = perm
+            if "insert" in perms and perms["insert"]["columns"]:
+                ins = self._input(
+                    f"{g}_insert_input",
+                    t,
+                    perms["insert"]["columns"],
+                    f'input type for inserting data into table "{t.name}"',
+                )
+                mfields[f"insert_{g}"] = GraphQLField(
+                    self.mutation_response(t, sel),
+                    args={"objects": GraphQLArgument(GraphQLNonNull(GraphQLList(GraphQLNonNull(ins))))},
+                    description=f'insert data into the table: "{t.name}"',
+                )
+                rs.mutation_fields[f"insert_{g}"] = RootField("insert", key)
+                if one:
+                    mfields[f"insert_{g}_one"] = GraphQLField(
+                        self.object(sel),  # type: ignore[arg-type]
+                        args={"object": GraphQLArgument(GraphQLNonNull(ins))},
+                        description=f'insert a single row into the table: "{t.name}"',
+                    )
+                    rs.mutation_fields[f"insert_{g}_one"] = RootField("insert_one", key)
+            if sel is None:
+                continue  # update and delete filter rows with the select permission's bool_exp
+            pk_args = {c: GraphQLArgument(GraphQLNonNull(scalar_for(t.table.columns[c].udt))) for c in pk}
+            if "update" in perms and perms["update"]["columns"]:
+                cols = perms["update"]["columns"]
+                args = {
+                    "_set": GraphQLArgument(
+                        self._input(
+                            f"{g}_set_input", t, cols, f'input type for updating data in table "{t.name}"'
+                        )
+                    )
+                }
+                inc = [c for c in cols if t.table.columns[c].udt in NUMERIC_UDTS]
+                if inc:
+                    args["_inc"] = GraphQLArgument(
+                        self._input(
+                            f"{g}_inc_input",
+                            t,
+                            inc,
+                            f'input type for incrementing numeric columns in table "{t.name}"',
+                        )
+                    )
+                mfields[f"update_{g}"] = GraphQLField(
+                    self.mutation_response(t, sel),
+                    args={**args, "where": GraphQLArgument(GraphQLNonNull(self.bool_exp(sel)))},
+                    description=f'update data of the table: "{t.name}"',
+                )
+                rs.mutation_fields[f"update_{g}"] = RootField("update", key)
+                if pk and one:
+                    pkc = self._input(
+                        f"{g}_pk_columns_input", t, pk, f"primary key columns input for table: {t.name}", True
+                    )
+                    mfields[f"update_{g}_by_pk"] = GraphQLField(
+                        self.object(sel),
+                        args={**args, "pk_columns": GraphQLArgument(GraphQLNonNull(pkc))},
+                        description=f'update single row of the table: "{t.name}"',
+                    )
+                    rs.mutation_fields[f"update_{g}_by_pk"] = RootField("update_by_pk", key)
+            if "delete" in perms:
+                mfields[f"delete_{g}"] = GraphQLField(
+                    self.mutation_response(t, sel),
+                    args={"where": GraphQLArgument(GraphQLNonNull(self.bool_exp(sel)))},
+                    description=f'delete data from the table: "{t.name}"',
+                )
+                rs.mutation_fields[f"delete_{g}"] = RootField("delete", key)
+                if pk and one:
+                    mfields[f"delete_{g}_by_pk"] = GraphQLField(
+                        self.object(sel),
+                        args=pk_args,
+                        description=f'delete single row from the table: "{t.name}"',
+                    )
+                    rs.mutation_fields[f"delete_{g}_by_pk"] = RootField("delete_by_pk", key)
+
+    def build(self, action_types: Any = None) -> RoleSchema:
+        rs = RoleSchema(self.role, None, self.views)  # type: ignore[arg-type]
+        qfields: dict[str, GraphQLField] = {}
+        for key, v in sorted(self.views.items(), key=lambda kv: kv[1].tracked.gql_name):
+            t = v.tracked
+            allowed = v.perm.root_fields
+            if v.selectable and (allowed is None or "select" in allowed):
+                qfields[t.root_fields["select"]] = GraphQLField(
+                    GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(v)))),
+                    args=self.list_args(v),
+                    description=f'fetch data from the table: "{t.name}"',
+                )
+                rs.query_fields[t.root_fields["select"]] = RootField("select", key)
+            if v.perm.allow_aggregations and (allowed is None or "select_aggregate" in allowed):
+                qfields[t.root_fields["select_aggregate"]] = GraphQLField(
+                    GraphQLNonNull(self.aggregate(v)),
+                    args=self.list_args(v),
+                    description=f'fetch aggregated fields from the table: "{t.name}"',
+                )
+                rs.query_fields[t.root_fields["select_aggregate"]] = RootField("select_aggregate", key)
+            pk = t.table.primary_key
+            if (
+                pk
+                and v.selectable
+                and all(c in v.columns for c in pk)
+                and (allowed is None or "select_by_pk" in allowed)
+            ):
+                qfields[t.root_fields["select_by_pk"]] = GraphQLField(
+                    self.object(v),
+                    args={c: GraphQLArgument(GraphQLNonNull(scalar_for(t.table.columns[c].udt))) for c in pk},
+                    description=f'fetch data from the table: "{t.name}" using primary key columns',
+                )
+                rs.query_fields[t.root_fields["select_by_pk"]] = RootField("select_by_pk", key)
+        mfields: dict[str, GraphQLField] = {}
+        self.table_mutations(rs, mfields)
+        if action_types is not None:
+            for name, (kind, gfield) in action_types.fields_for(self.role).items():
+                if kind == "query":
+                    qfields[name] = gfield
+                    rs.query_fields[name] = RootField("action", action=name)
+                else:
+                    mfields[name] = gfield
+                    rs.mutation_fields[name] = RootField("action", action=name)
+        if not qfields:
+            qfields["no_queries_available"] = GraphQLField(GraphQLNonNull(GraphQLString))
+        query = GraphQLObjectType("query_root", dict(sorted(qfields.items())))
+        mutation = GraphQLObjectType("mutation_root", dict(sorted(mfields.items()))) if mfields else None
+        rs.schema = GraphQLSchema(query=query, mutation=mutation)
+        return rs
+
+
+AGG_FUNCTIONS = (
+    "avg",
+    "max",
+    "min",
+    "stddev",
+    "stddev_pop",
+    "stddev_samp",
+    "sum",
+    "var_pop",
+    "var_samp",
+    "variance",
+)
+
+
+def build_role_schema(model: Model, role: str, action_types: Any = None) -> RoleSchema:
+    return _Builder(model, role).build(action_types)
+
+
+def input_type_of(schema: GraphQLSchema, name: str) -> GraphQLInputType | None:
+    t = schema.get_type(name)
+    return t  # type: ignore[return-value]

@@ -1,0 +1,47 @@
+"""Starlette app factory and `python -m gqlengine serve` (uvicorn)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+
+from gqlengine.api import routes
+from gqlengine.execute import Engine, Service, Settings
+from gqlengine.project import metadata_dir
+
+
+def create_app(settings: Settings | None = None, services: list[Service] | None = None) -> Starlette:
+    """The ASGI app; `services` (event delivery, cron) start after the engine and stop before it."""
+    settings = settings or Settings.from_env(metadata_dir())
+    engine = Engine(settings)
+    engine.services = list(services or [])
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await engine.start()
+        try:
+            yield
+        finally:
+            await engine.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.engine = engine
+    return app
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    metadata: Path | None = None,
+    database_url: str | None = None,
+) -> None:
+    import uvicorn
+
+    settings = Settings.from_env(metadata or metadata_dir())
+    settings.database_url = database_url
+    port = port or int(os.environ.get("HASURA_GRAPHQL_SERVER_PORT", "8080"))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

@@ -1,0 +1,226 @@
+"""Synchronous actions: permission, Hasura's webhook body, output validation, handler errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .conftest import Client, start_engine, write_metadata
+
+ACTIONS_GRAPHQL = """
+type Query {
+  checkAccess(capability: String!, quality: String): AccessDecision
+}
+type Mutation {
+  reserve(input: ReserveInput!): ReserveOutput
+  broken(kind: String!): ReserveOutput!
+}
+input ReserveInput { amount: numeric!  key: String! }
+type ReserveOutput { reservation_id: String!  balance_after: numeric!  note: String }
+type AccessDecision { allowed: Boolean!  reason: String }
+"""
+
+ACTIONS_YAML = """
+actions:
+  - name: checkAccess
+    definition:
+      kind: synchronous
+      handler: '{{ENGINE_TEST_ACTIONS_URL}}/check'
+      forward_client_headers: true
+    permissions:
+      - role: user
+  - name: reserve
+    definition:
+      kind: synchronous
+      handler: '{{ENGINE_TEST_ACTIONS_URL}}/reserve'
+      headers:
+        - name: x-actions-secret
+          value_from_env: ENGINE_TEST_ACTIONS_SECRET
+        - name: x-static
+          value: "1"
+      timeout: 5
+    permissions:
+      - role: service
+  - name: broken
+    definition:
+      kind: synchronous
+      handler: '{{ENGINE_TEST_ACTIONS_URL}}/broken'
+      timeout: 1
+    permissions:
+      - role: service
+custom_types:
+  input_objects:
+    - name: ReserveInput
+  objects:
+    - name: ReserveOutput
+    - name: AccessDecision
+"""
+
+received: list[dict[str, Any]] = []
+
+
+async def check(request: Request) -> Response:
+    body = await request.json()
+    received.append({"path": "check", "body": body, "headers": dict(request.headers)})
+    return JSONResponse({"allowed": body["input"]["capability"] == "ok", "reason": None})
+
+
+async def reserve(request: Request) -> Response:
+    body = await request.json()
+    received.append({"path": "reserve", "body": body, "headers": dict(request.headers)})
+    if body["input"]["input"]["amount"] > 100:
+        return JSONResponse(
+            {
+                "message": "not enough credits",
+                "extensions": {"code": "insufficient_credits", "available": 100},
+            },
+            status_code=400,
+        )
+    return JSONResponse(
+        {"reservation_id": "r1", "balance_after": 90.5, "note": "extra fields are fine", "unexpected": 1}
+    )
+
+
+async def broken(request: Request) -> Response:
+    kind = (await request.json())["input"]["kind"]
+    if kind == "500":
+        return JSONResponse({"message": "boom"}, status_code=500)
+    if kind == "missing":
+        return JSONResponse({"reservation_id": "r1"})
+    if kind == "null":
+        return JSONResponse(None)
+    if kind == "legacy":
+        return JSONResponse({"message": "old style", "code": "legacy_code"}, status_code=422)
+    if kind == "slow":
+        await asyncio.sleep(3)
+    return Response("not json", media_type="text/plain")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+async def actions_client(engine_db: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Client]:
+    port = _free_port()
+    handler = Starlette(
+        routes=[
+            Route("/check", check, methods=["POST"]),
+            Route("/reserve", reserve, methods=["POST"]),
+            Route("/broken", broken, methods=["POST"]),
+        ]
+    )
+    server = uvicorn.Server(uvicorn.Config(handler, host="127.0.0.1", port=port, log_level="error"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn exposes readiness only as this flag
+        await asyncio.sleep(0.02)
+    os.environ["ENGINE_TEST_ACTIONS_URL"] = f"http://127.0.0.1:{port}"
+    os.environ["ENGINE_TEST_ACTIONS_SECRET"] = "s3cret"
+    meta = write_metadata(
+        tmp_path_factory.mktemp("actions_md"), actions_graphql=ACTIONS_GRAPHQL, actions_yaml=ACTIONS_YAML
+    )
+    engine, http = await start_engine(engine_db, meta)
+    yield Client(http)
+    await http.aclose()
+    await engine.close()
+    server.should_exit = True
+    await task
+
+
+async def test_mutation_action_posts_hasura_body_and_returns_selected_fields(actions_client):
+    received.clear()
+    q = 'mutation { reserve(input: {amount: 10, key: "k1"}) { reservation_id balance_after __typename } }'
+    r = await actions_client.gql(q, role="service", org="acme")
+    assert r == {
+        "data": {"reserve": {"reservation_id": "r1", "balance_after": 90.5, "__typename": "ReserveOutput"}}
+    }
+    (call,) = received
+    assert call["body"] == {
+        "action": {"name": "reserve"},
+        "input": {"input": {"amount": 10, "key": "k1"}},
+        "session_variables": {"x-hasura-role": "service", "x-hasura-org": "acme"},
+        "request_query": q,
+    }
+    assert call["headers"]["x-actions-secret"] == "s3cret"
+    assert call["headers"]["x-static"] == "1"
+
+
+async def test_query_action_with_variables_and_forwarded_headers(actions_client):
+    received.clear()
+    r = await actions_client.gql(
+        "query($c: String!) { checkAccess(capability: $c) { allowed reason } }",
+        {"c": "ok"},
+        role="user",
+        org="acme",
+        headers={"x-request-id": "abc"},
+    )
+    assert r == {"data": {"checkAccess": {"allowed": True, "reason": None}}}
+    assert received[0]["headers"]["x-request-id"] == "abc"
+    assert received[0]["body"]["input"] == {"capability": "ok"}
+
+
+async def test_action_needs_permission(actions_client):
+    r = await actions_client.gql(
+        'mutation { reserve(input: {amount: 1, key: "k"}) { reservation_id } }', role="user", org="acme"
+    )
+    assert r["errors"][0]["extensions"]["code"] == "validation-failed"
+    r = await actions_client.gql('{ checkAccess(capability: "x") { allowed } }', role="service")
+    assert r["errors"][0]["message"] == "field 'checkAccess' not found in type: 'query_root'"
+
+
+async def test_handler_4xx_extensions_pass_through(actions_client):
+    r = await actions_client.gql(
+        'mutation { reserve(input: {amount: 500, key: "k"}) { reservation_id } }', role="service"
+    )
+    assert r == {
+        "errors": [
+            {
+                "message": "not enough credits",
+                "extensions": {"code": "insufficient_credits", "available": 100},
+            }
+        ]
+    }
+
+
+async def test_handler_4xx_legacy_code(actions_client):
+    r = await actions_client.gql('mutation { broken(kind: "legacy") { reservation_id } }', role="service")
+    assert r == {"errors": [{"message": "old style", "extensions": {"path": "$", "code": "legacy_code"}}]}
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("500", "internal error"),
+        ("missing", "field 'balance_after' expected in webhook response, but not found"),
+        ("null", "expecting not null value for field 'broken'"),
+        ("text", "not a valid json response from webhook"),
+        ("slow", "http exception when calling webhook"),
+    ],
+)
+async def test_handler_misbehaviour_is_unexpected(actions_client, kind, message):
+    r = await actions_client.gql(
+        f'mutation {{ broken(kind: "{kind}") {{ reservation_id }} }}', role="service"
+    )
+    assert "data" not in r
+    assert r["errors"][0]["message"] == message
+    assert r["errors"][0]["extensions"]["code"] == "unexpected"
+
+
+async def test_internal_details_only_for_admin(actions_client):
+    r = await actions_client.gql('mutation { broken(kind: "500") { reservation_id } }', admin=True)
+    assert json.dumps(r["errors"][0]["extensions"]["internal"])
+    r = await actions_client.gql('mutation { broken(kind: "500") { reservation_id } }', role="service")
+    assert "internal" not in r["errors"][0]["extensions"]

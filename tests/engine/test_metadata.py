@@ -1,0 +1,393 @@
+"""Metadata: the v3 directory loader, inconsistency reports, `metadata apply`, and the project's metadata."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from gqlengine import catalog
+from gqlengine import metadata as md
+from gqlengine.project import metadata_dir
+
+from .conftest import TABLES, write_metadata
+
+
+async def _resolve(url: str, directory: Path) -> md.Model:
+    conn = await asyncpg.connect(url)
+    try:
+        cat = await catalog.introspect(conn)
+    finally:
+        await conn.close()
+    return md.resolve(md.load_directory(directory), cat)
+
+
+def test_loader_follows_includes_and_defaults_optional_files(tmp_path: Path):
+    doc = md.load_directory(write_metadata(tmp_path))
+    assert doc["version"] == 3
+    (source,) = doc["sources"]
+    assert source["configuration"]["connection_info"]["database_url"] == {
+        "from_env": "ENGINE_TEST_DATABASE_URL"
+    }
+    assert [t["table"]["name"] for t in source["tables"]] == ["author", "article", "comment", "secret"]
+    assert "cron_triggers" not in doc  # empty optional files are omitted, as Hasura exports them
+
+
+def test_loader_needs_version_3(tmp_path: Path):
+    with pytest.raises(md.MetadataError, match=r"version\.yaml"):
+        md.load_directory(tmp_path)
+    (tmp_path / "version.yaml").write_text("version: 2\n")
+    with pytest.raises(md.MetadataError, match="expected 3"):
+        md.load_directory(tmp_path)
+
+
+def test_actions_must_exist_in_both_files(tmp_path: Path):
+    write_metadata(
+        tmp_path,
+        actions_graphql="type Query { a: String }",
+        actions_yaml="actions:\n  - name: b\n    definition: {handler: 'http://x'}\n",
+    )
+    with pytest.raises(md.MetadataError, match=r"action a is not present in actions\.yaml"):
+        md.load_directory(tmp_path)
+
+
+async def test_inconsistencies_are_reported_like_hasura(engine_db: str, tmp_path: Path):
+    tables = dict(TABLES)
+    tables["public_ghost.yaml"] = "table: {name: ghost, schema: public}\n"
+    tables["public_author.yaml"] = textwrap.dedent("""
+        table: {name: author, schema: public}
+        object_relationships:
+          - name: buddy
+            using: {foreign_key_constraint_on: name}
+        select_permissions:
+          - role: user
+            permission: {columns: [id, nope], filter: {}}
+          - role: other
+            permission: {columns: [id], filter: {nope: {_eq: 1}}}
+          - role: third
+            permission: {columns: [id], filter: {id: {_equals: 1}}}
+    """)
+    model = await _resolve(engine_db, write_metadata(tmp_path, tables))
+    reasons = {(i["type"], i["reason"]) for i in model.inconsistencies}
+    assert ("table", 'Inconsistent object: no such table/view exists in source: "ghost"') in reasons
+    assert (
+        "object_relation",
+        'Inconsistent object: in table "author": no foreign constraint exists on the given column(s) "name"',
+    ) in reasons
+    assert (
+        "select_permission",
+        'Inconsistent object: in table "author": in permission for role "user": column "nope" does not exist',
+    ) in reasons
+    assert any(t == "select_permission" and '"other"' in r for t, r in reasons)
+    assert (
+        "select_permission",
+        'Inconsistent object: in table "author": in permission for role "third": '
+        '"_equals" is not a valid boolean operator on column "id"',
+    ) in reasons
+    # Consistent parts still work.
+    assert ("public", "article") in model.tables and "user" not in model.tables[("public", "author")].select
+
+
+def test_metadata_apply_fails_loudly_with_the_list(engine_db: str, tmp_path: Path):
+    tables = dict(TABLES, **{"public_ghost.yaml": "table: {name: ghost, schema: public}\n"})
+    write_metadata(tmp_path, tables)
+    env = {"PATH": "/usr/bin:/bin", "ENGINE_TEST_DATABASE_URL": engine_db}
+    cmd = [sys.executable, "-m", "gqlengine", "metadata", "apply", "--metadata-dir", str(tmp_path)]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1
+    assert 'no such table/view exists in source: "ghost"' in r.stderr
+    write_metadata(tmp_path / "ok")
+    cmd[-1] = str(tmp_path / "ok")
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    assert (r.returncode, r.stdout.strip()) == (0, "metadata consistent: 4 table(s), 0 action(s)")
+
+
+async def test_project_metadata_is_consistent_with_the_migrated_database(db_url: str):
+    model = await _resolve(db_url, metadata_dir())
+    assert model.inconsistencies == []
+    assert len(model.tables) >= 20
+    balance = model.tables[("public", "organization_credit_balances")]
+    assert {"available", "spendable", "monthly_remaining"} <= set(balance.computed_fields)
+    assert set(balance.select) == {"viewer", "member", "org_admin", "owner"}
+    ledger = model.tables[("public", "credit_transactions")]
+    assert all(p.limit for p in ledger.select.values())
+
+
+def test_project_table_files_follow_the_house_style():
+    tables = metadata_dir() / "databases" / "default" / "tables"
+    order = ["anonymous", "viewer", "member", "org_admin", "owner", "service"]
+    for path in sorted(tables.glob("public_*.yaml")):
+        text = path.read_text()
+        keys = [
+            k
+            for k in ("select_permissions", "insert_permissions", "update_permissions", "delete_permissions")
+            if k in text
+        ]
+        assert keys == sorted(
+            keys,
+            key=[
+                "select_permissions",
+                "insert_permissions",
+                "update_permissions",
+                "delete_permissions",
+            ].index,
+        ), path
+        doc = md._load_yaml(path)
+        for kind in keys:
+            # Permissions always list their columns; event triggers may watch "*".
+            assert all(p["permission"].get("columns") != "*" for p in doc[kind]), (path, kind)
+            roles = [p["role"] for p in doc[kind]]
+            assert roles == sorted(roles, key=order.index), (path, kind)
+        for kind in ("insert_permissions", "delete_permissions"):
+            assert kind not in doc, path  # end users never insert or delete
+
+
+def test_includes_as_tag_or_string(tmp_path: Path):
+    (tmp_path / "a.yaml").write_text('- !include b.yaml\n- "!include b.yaml"\n')
+    (tmp_path / "b.yaml").write_text("x: 1\n")
+    assert md._load_yaml(tmp_path / "a.yaml") == [{"x": 1}, {"x": 1}]
+
+
+async def test_engine_reads_tables_added_after_start(client):
+    # run_sql + track_table: the setup calls Hasura's own test-suite uses.
+    r = await client.admin_post(
+        "/v2/query",
+        {
+            "type": "run_sql",
+            "args": {
+                "sql": "create table late (id int primary key, v text); insert into late values (1, 'x');"
+            },
+        },
+    )
+    assert r.status_code == 200 and r.json() == {"result_type": "CommandOk", "result": None}
+    r = await client.admin_post(
+        "/v1/query",
+        {
+            "type": "bulk",
+            "args": [
+                {"type": "track_table", "args": {"schema": "public", "name": "late"}},
+                {
+                    "type": "create_select_permission",
+                    "args": {
+                        "table": "late",
+                        "role": "user",
+                        "permission": {"columns": ["id"], "filter": {}},
+                    },
+                },
+                {"type": "insert", "args": {"table": "late", "objects": [{"id": 2, "v": "y"}]}},
+            ],
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert r.json() == [{"message": "success"}, {"message": "success"}, {"affected_rows": 1}]
+    r = await client.gql("{ late(order_by: {id: asc}) { id } }", role="user", org="acme")
+    assert r == {"data": {"late": [{"id": 1}, {"id": 2}]}}
+    r = await client.admin_post(
+        "/v2/query", {"type": "run_sql", "args": {"sql": "select id, v from late order by id"}}
+    )
+    assert r.json() == {"result_type": "TuplesOk", "result": [["id", "v"], ["1", "x"], ["2", "y"]]}
+    r = await client.admin_post("/v2/query", {"type": "run_sql", "args": {"sql": "select nope from late"}})
+    assert r.status_code == 400
+    assert {k: r.json()[k] for k in ("error", "code")} == {
+        "error": "query execution failed",
+        "code": "postgres-error",
+    }
+    r = await client.admin_post(
+        "/v1/query", {"type": "track_table", "args": {"schema": "public", "name": "late"}}
+    )
+    assert r.status_code == 400 and r.json()["code"] == "already-tracked"
+    await asyncio.sleep(0)
+
+
+async def test_metadata_api(client):
+    r = await client.admin_post("/v1/metadata", {"type": "export_metadata", "version": 2, "args": {}})
+    body = r.json()
+    assert body["metadata"]["version"] == 3 and body["resource_version"] >= 1
+    r = await client.admin_post("/v1/metadata", {"type": "get_inconsistent_metadata", "args": {}})
+    assert r.json() == {"is_consistent": True, "inconsistent_objects": []}
+    r = await client.admin_post("/v1/metadata", {"type": "reload_metadata", "args": {}})
+    assert r.json() == {"message": "success", "is_consistent": True}
+    r = await client.admin_post(
+        "/v1/metadata",
+        {
+            "type": "set_catalog_state",
+            "args": {"type": "cli", "state": {"migrations": {"default": {"1": False}}}},
+        },
+    )
+    assert r.json() == {"message": "success"}
+    r = await client.admin_post("/v1/metadata", {"type": "get_catalog_state", "args": {}})
+    assert r.json()["cli_state"] == {"migrations": {"default": {"1": False}}}
+    # replace_metadata v2 refuses inconsistent metadata unless allowed.
+    bad = dict(body["metadata"])
+    bad["sources"] = [
+        dict(
+            bad["sources"][0],
+            tables=[*bad["sources"][0]["tables"], {"table": {"schema": "public", "name": "ghost"}}],
+        )
+    ]
+    r = await client.admin_post(
+        "/v1/metadata", {"type": "replace_metadata", "version": 2, "args": {"metadata": bad}}
+    )
+    assert r.status_code == 400 and r.json()["code"] == "unexpected"
+    r = await client.admin_post(
+        "/v1/metadata",
+        {
+            "type": "replace_metadata",
+            "version": 2,
+            "args": {"allow_inconsistent_metadata": True, "metadata": bad},
+        },
+    )
+    assert r.json()["is_consistent"] is False
+    r = await client.http.get("/healthz")
+    assert r.text == "WARN: inconsistent objects in schema"
+    r = await client.admin_post(
+        "/v1/metadata", {"type": "replace_metadata", "version": 2, "args": {"metadata": body["metadata"]}}
+    )
+    assert r.status_code == 200, r.text
+    assert (await client.http.get("/healthz")).text == "OK"
+
+
+async def test_admin_endpoints_need_admin(client):
+    r = await client.http.post(
+        "/v1/metadata",
+        json={"type": "export_metadata", "args": {}},
+        headers={"x-hasura-admin-secret": "wrong"},
+    )
+    assert r.status_code == 401 and r.json()["code"] == "access-denied"
+    r = await client.http.post("/v2/query", json={"type": "run_sql", "args": {"sql": "select 1"}})
+    assert r.status_code == 400 and r.json()["code"] == "access-denied"
+
+
+async def test_version_endpoint(client):
+    r = await client.http.get("/v1/version")
+    assert r.json()["server_type"] == "ce" and r.json()["version"].startswith("v2.")
+
+
+async def test_services_follow_the_engine_lifecycle_and_metadata_changes(engine_db: str, tmp_path: Path):
+    from gqlengine.execute import Engine
+
+    from .conftest import start_engine
+
+    calls: list[str] = []
+
+    class Recorder:
+        async def on_start(self, engine: Engine) -> None:
+            calls.append("start")
+
+        async def on_reload(self, engine: Engine) -> None:
+            calls.append(f"reload:{len(engine.model.tables[('public', 'secret')].select)}")
+
+        async def on_stop(self, engine: Engine) -> None:
+            calls.append("stop")
+
+    engine, http = await start_engine(engine_db, write_metadata(tmp_path))
+    engine.services = [Recorder()]
+    await engine.notify_services()
+
+    async def echo(eng: Engine, args: dict) -> dict:
+        return {"echo": args}
+
+    engine.metadata_handlers["pg_create_event_trigger"] = echo
+    secret = {"x-hasura-admin-secret": "engine-test-admin-secret"}
+    r = await http.post(
+        "/v1/metadata", json={"type": "pg_create_event_trigger", "args": {"name": "t"}}, headers=secret
+    )
+    assert r.json() == {"echo": {"name": "t"}}
+    r = await http.post(
+        "/v1/metadata",
+        json={
+            "type": "pg_create_select_permission",
+            "args": {"table": "secret", "role": "x", "permission": {"columns": ["id"], "filter": {}}},
+        },
+        headers=secret,
+    )
+    assert r.json() == {"message": "success"}
+    await http.aclose()
+    await engine.close()
+    assert calls == ["reload:0", "reload:1", "stop"]
+
+
+async def test_setup_api_relationships_and_computed_fields(client):
+    sql = """create table team (id int primary key, name text);
+             create table player (id int primary key, team_id int references team(id),
+                                  name text);
+             insert into team values (1, 'red'); insert into player values (1, 1, 'p1'), (2, 1, 'p2');
+             create function team_shout(t team) returns text language sql stable
+               as $$ select upper(t.name) $$;"""
+    r = await client.admin_post(
+        "/v2/query", {"type": "bulk", "args": [{"type": "run_sql", "args": {"sql": sql}}]}
+    )
+    assert r.status_code == 200, r.text
+    r = await client.admin_post(
+        "/v1/query",
+        {
+            "type": "bulk",
+            "args": [
+                {"type": "track_table", "args": {"table": "team"}},
+                {"type": "track_table", "args": {"table": "player"}},
+                {
+                    "type": "create_object_relationship",
+                    "args": {
+                        "table": "player",
+                        "name": "team",
+                        "using": {"foreign_key_constraint_on": "team_id"},
+                    },
+                },
+                {
+                    "type": "create_array_relationship",
+                    "args": {
+                        "table": "team",
+                        "name": "players",
+                        "using": {"foreign_key_constraint_on": {"table": "player", "column": "team_id"}},
+                    },
+                },
+                {
+                    "type": "add_computed_field",
+                    "args": {"table": "team", "name": "shout", "definition": {"function": "team_shout"}},
+                },
+            ],
+        },
+    )
+    assert r.status_code == 200, r.text
+    q = "{ team { shout players(order_by: {id: asc}) { name team { name } } } }"
+    r = await client.gql(q, admin=True)
+    assert r == {
+        "data": {
+            "team": [
+                {
+                    "shout": "RED",
+                    "players": [
+                        {"name": "p1", "team": {"name": "red"}},
+                        {"name": "p2", "team": {"name": "red"}},
+                    ],
+                }
+            ]
+        }
+    }
+    r = await client.admin_post(
+        "/v1/query", {"type": "drop_relationship", "args": {"table": "team", "relationship": "players"}}
+    )
+    assert r.json() == {"message": "success"}
+    r = await client.gql(q, admin=True)
+    assert r["errors"][0]["message"] == "field 'players' not found in type: 'team'"
+    r = await client.admin_post(
+        "/v1/query",
+        {
+            "type": "create_object_relationship",
+            "args": {"table": "player", "name": "bad", "using": {"foreign_key_constraint_on": "name"}},
+        },
+    )
+    assert r.status_code == 400
+    assert (
+        r.json()["error"] == 'in table "player": no foreign constraint exists on the given column(s) "name"'
+    )
+
+
+async def test_malformed_metadata_arguments_are_400(client):
+    r = await client.admin_post("/v1/metadata", {"type": "pg_create_select_permission", "args": {}})
+    assert r.status_code == 400 and r.json()["code"] == "parse-failed"
