@@ -1,0 +1,1 @@
+"""The credits actions service: Hasura actions, event and cron triggers over the credit SQL functions."""

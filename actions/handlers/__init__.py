@@ -1,0 +1,1 @@
+"""One module per action; each exposes `ACTION` (an actions.action.Action) and is listed in registry.py."""

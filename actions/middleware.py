@@ -1,0 +1,103 @@
+"""Per-request plumbing: X-Request-Id in/out, one JSON log line, metrics, and the last-resort 500.
+
+Dispatchers record what they learned in `request.state` (kind, name, outcome); this middleware reads it
+once the response is done. An exception nobody handled is logged here with its request id and answered with a
+generic 500: never a stack trace or SQL text in a response.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from actions.errors import INTERNAL_ERROR
+from actions.logs import get_logger
+from actions.metrics import ServiceMetrics
+
+REQUEST_ID_HEADER = "x-request-id"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+log = get_logger("request")
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == REQUEST_ID_HEADER.encode():
+            text = value.decode("latin-1")
+            return text if _VALID_REQUEST_ID.match(text) else None
+    return None
+
+
+class RequestMiddleware:
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        state: dict[str, Any] = scope.setdefault("state", {})
+        state.update(request_id=request_id, kind="http", name="other", outcome=None)
+        status = 500
+        started = False
+        began = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                started = True
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled error", extra={"request_id": request_id, "action": state.get("name")})
+            state["outcome"] = INTERNAL_ERROR
+            if not started:
+                body = json.dumps(
+                    {
+                        "message": f"internal error (request id {request_id})",
+                        "extensions": {"code": INTERNAL_ERROR, "request_id": request_id},
+                    }
+                ).encode()
+                await send_with_id(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send_with_id({"type": "http.response.body", "body": body})
+        finally:
+            elapsed = time.perf_counter() - began
+            kind, name = state.get("kind", "http"), state.get("name", "")
+            outcome = state.get("outcome") or ("ok" if status < 400 else f"http_{status}")
+            self.metrics.requests.inc(kind=kind, name=name, outcome=outcome)
+            self.metrics.latency.observe(elapsed, kind=kind, name=name)
+            log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope.get("method"),
+                    "path": scope.get("path"),
+                    "kind": kind,
+                    "action": name,
+                    "outcome": outcome,
+                    "status": status,
+                    "ms": round(elapsed * 1000, 2),
+                },
+            )
