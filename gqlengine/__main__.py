@@ -1,4 +1,4 @@
-"""Command line: `python -m gqlengine migrate|seed|db ...` (and `serve`, `metadata` as they land)."""
+"""Command line: `python -m gqlengine migrate|seed|db|serve|metadata ...`."""
 
 from __future__ import annotations
 

@@ -1,39 +1,165 @@
-"""`make up` / `make down` / `make status`: the local system as detached processes.
+"""`make up` / `make down` / `make status`: the whole local system as detached processes.
 
-PostgreSQL (embedded under .data/pg unless DATABASE_URL is set) is migrated and seeded; the engine and the
-service, once present, run in the background with logs under .data/logs and pid files under .data/run.
+PostgreSQL (embedded under .data/pg unless DATABASE_URL is set) is migrated and seeded, then the engine
+(`python -m gqlengine serve`, :8080) and the actions service (`python -m actions`, :3000) start in the
+background with logs under .data/logs and pid files under .data/run. Development secrets are generated once
+into .data/secrets.env (git-ignored); variables already set in the environment win.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import secrets
+import signal
+import subprocess
 import sys
+import time
+from pathlib import Path
+
+import httpx
+import jwt
 
 from gqlengine import migrate, pgserver
+from gqlengine.project import data_dir
+
+ENGINE_PORT = int(os.environ.get("HASURA_GRAPHQL_SERVER_PORT", "8080"))
+SERVICE_PORT = int(os.environ.get("CREDITS_PORT", "3000"))
+ROLES = ("owner", "org_admin", "member", "viewer")
+DEMO_ORGS = ("org_free_one", "org_free_two", "org_pro", "org_team")
+
+
+def _secrets() -> dict[str, str]:
+    """Dev secrets: generated once, kept in .data/secrets.env, overridden by the environment."""
+    path = data_dir() / "secrets.env"
+    if not path.exists():
+        data_dir().mkdir(parents=True, exist_ok=True)
+        values = {
+            "HASURA_GRAPHQL_ADMIN_SECRET": secrets.token_urlsafe(24),
+            "CREDITS_HASURA_ACTION_SECRET": secrets.token_urlsafe(24),
+            "CREDITS_JWT_KEY": secrets.token_urlsafe(48),
+        }
+        path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
+        path.chmod(0o600)
+    stored = dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {k: os.environ.get(k, v) for k, v in stored.items()}
+
+
+def _environment(url: str) -> dict[str, str]:
+    s = _secrets()
+    env = dict(os.environ)
+    env.setdefault("PG_DATABASE_URL", url)
+    env.setdefault("DATABASE_URL", url)
+    env.setdefault("CREDITS_DATABASE_URL", url)
+    env["HASURA_GRAPHQL_ADMIN_SECRET"] = s["HASURA_GRAPHQL_ADMIN_SECRET"]
+    env["CREDITS_HASURA_ACTION_SECRET"] = s["CREDITS_HASURA_ACTION_SECRET"]
+    env.setdefault("HASURA_GRAPHQL_JWT_SECRET", json.dumps({"type": "HS256", "key": s["CREDITS_JWT_KEY"]}))
+    env.setdefault("HASURA_GRAPHQL_UNAUTHORIZED_ROLE", "anonymous")
+    env.setdefault("HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES", "true")
+    env.setdefault("HASURA_GRAPHQL_SERVER_PORT", str(ENGINE_PORT))
+    env.setdefault("ACTIONS_BASE_URL", f"http://127.0.0.1:{SERVICE_PORT}")
+    env.setdefault("CREDITS_ENVIRONMENT", "dev")
+    env.setdefault("CREDITS_PORT", str(SERVICE_PORT))
+    return env
+
+
+def _pidfile(name: str) -> Path:
+    return data_dir() / "run" / f"{name}.pid"
+
+
+def _stop(name: str) -> bool:
+    path = _pidfile(name)
+    if not path.exists():
+        return False
+    pid = int(path.read_text())
+    path.unlink()
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    for _ in range(100):
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    os.killpg(pid, signal.SIGKILL)
+    return True
+
+
+def _start(name: str, args: list[str], env: dict[str, str], health_url: str) -> None:
+    _stop(name)
+    (data_dir() / "logs").mkdir(parents=True, exist_ok=True)
+    _pidfile(name).parent.mkdir(parents=True, exist_ok=True)
+    log = (data_dir() / "logs" / f"{name}.log").open("ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", *args], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    _pidfile(name).write_text(str(proc.pid))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{name} exited with {proc.returncode}; see .data/logs/{name}.log")
+        try:
+            if httpx.get(health_url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{name} did not become healthy in 60 s; see .data/logs/{name}.log")
+
+
+def _token(key: str, role: str, org: str | None, user: str | None) -> str:
+    claims = {"x-hasura-default-role": role, "x-hasura-allowed-roles": [role]}
+    if org:
+        claims["x-hasura-organization-id"] = org
+    if user:
+        claims["x-hasura-user-id"] = user
+    payload = {"sub": user or role, "iat": int(time.time()), "https://hasura.io/jwt/claims": claims}
+    return jwt.encode(payload, key, algorithm="HS256")
 
 
 def up() -> int:
     url = pgserver.server_url()
     applied = asyncio.run(migrate.apply(url, log=lambda _: None))
     asyncio.run(migrate.apply_seeds(url, log=lambda _: None))
-    print(f"PostgreSQL    {url}")
-    print(f"  migrations  {len(applied)} newly applied; `python -m gqlengine migrate status` lists them")
-    print("  seeds       applied (demo organizations: see seeds/default)")
-    print(f"  psql        {pgserver.bin_dir() / 'psql'} '{url}'")
+    env = _environment(url)
+    subprocess.run([sys.executable, "-m", "gqlengine", "metadata", "apply"], env=env, check=True)
+    _start("actions", ["actions"], env, f"http://127.0.0.1:{SERVICE_PORT}/healthz")
+    _start("gqlengine", ["gqlengine", "serve"], env, f"http://127.0.0.1:{ENGINE_PORT}/healthz")
+
+    key = json.loads(env["HASURA_GRAPHQL_JWT_SECRET"])["key"]
+    print(f"PostgreSQL   {url}")
+    print(f"  migrations {len(applied)} newly applied (python -m gqlengine migrate status); seeds applied")
+    print(f"  psql       {pgserver.bin_dir() / 'psql'} '{url}'")
+    print(f"GraphQL      http://127.0.0.1:{ENGINE_PORT}/v1/graphql   (logs: .data/logs/gqlengine.log)")
+    print(f"  admin      X-Hasura-Admin-Secret: {env['HASURA_GRAPHQL_ADMIN_SECRET']}")
+    print(f"Service      http://127.0.0.1:{SERVICE_PORT}   /healthz /metrics  (logs: .data/logs/actions.log)")
+    print("JWTs         Authorization: Bearer <token>  (HS256 key in .data/secrets.env as CREDITS_JWT_KEY)")
+    for org in DEMO_ORGS:
+        short = org.removeprefix("org_")
+        for role in ROLES:
+            print(f"  {org:<13} {role:<10} {_token(key, role, org, f'usr_{short}_{role}')}")
+        print(f"  {org:<13} {'service':<10} {_token(key, 'service', org, None)}")
+    print("Stop everything with `make down`.")
     return 0
 
 
 def down() -> int:
+    for name in ("gqlengine", "actions"):
+        print(f"{name:<13}" + ("stopped" if _stop(name) else "was not running"))
     if os.environ.get("DATABASE_URL"):
-        print("DATABASE_URL is set: your PostgreSQL is left running")
+        print("PostgreSQL   DATABASE_URL is set: your server is left running")
     else:
-        print("PostgreSQL    " + ("stopped" if pgserver.stop_embedded() else "was not running"))
+        print("PostgreSQL   " + ("stopped" if pgserver.stop_embedded() else "was not running"))
     return 0
 
 
 def status() -> int:
     print(migrate.format_status(asyncio.run(migrate.status(pgserver.server_url()))))
+    for name in ("gqlengine", "actions"):
+        print(f"{name:<13}" + ("running" if _pidfile(name).exists() else "not running"))
     return 0
 
 
