@@ -57,12 +57,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def service_url(db_url: str) -> Iterator[str]:
-    """The service over real HTTP: uvicorn on a free loopback port, in its own thread and event loop."""
+def start_server(app: Starlette) -> tuple[uvicorn.Server, threading.Thread, int]:
+    """uvicorn serving `app` on a free loopback port in its own thread and event loop, once started."""
     port = _free_port()
     config = uvicorn.Config(
-        create_app(make_settings(db_url)),
+        app,
         host="127.0.0.1",
         port=port,
         log_config=None,
@@ -77,6 +76,13 @@ def service_url(db_url: str) -> Iterator[str]:
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.02)
+    return server, thread, port
+
+
+@pytest.fixture(scope="module")
+def service_url(db_url: str) -> Iterator[str]:
+    """The service over real HTTP (see start_server)."""
+    server, thread, port = start_server(create_app(make_settings(db_url)))
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=15)

@@ -205,3 +205,20 @@ async def test_concurrent_replays_of_one_key_reserve_once(hasura: Hasura) -> Non
     assert len({r.json()["reservationId"] for r in responses}) == 1
     assert sorted(r.json()["replayed"] for r in responses) == [False] + [True] * 5
     assert (await balance(hasura.pool, org))["reserved_credits"] == Decimal("1.00")
+
+
+async def test_reserve_credits_rate_limit_day(hasura: Hasura) -> None:
+    org = await new_org(hasura.pool, "plan_free")
+    async with hasura.pool.acquire() as conn:
+        # 50 finished reservations two hours ago: the free plan's 50 per day, none in the last minute.
+        await conn.execute(
+            "insert into credit_reservations (organization_id, ai_capability_id, quality_level_id,"
+            " llm_model_id, reserved_credits, status, idempotency_key, expires_at, released_at,"
+            " release_reason, created_at)"
+            " select $1, 'cap_question_generation', 'ql_fast', 'llm_gpt_4o_mini', 1, 'released', 'old-' || g,"
+            " now() - interval '2 hours', now() - interval '2 hours', 'test', now() - interval '2 hours'"
+            " from generate_series(1, 50) g",
+            org,
+        )
+    code = await hasura.error("reserveCredits", reserve_args(), session("service", org))
+    assert code == "RATE_LIMIT_DAY"
