@@ -23,6 +23,9 @@ class BillingSettings(BaseSettings):
     notification_timeout: float = Field(default=10.0, gt=0)
     # Retry-After (seconds) sent to Hasura when a notification receiver failed.
     notification_retry_after: int = Field(default=60, ge=1)
+    # Organizations choose their webhook URL; by default it may not point into private, loopback or link-local
+    # networks (the service's own neighbourhood). Tests and single-host set-ups turn this on.
+    notification_allow_private_targets: bool = False
 
 
 def billing_settings() -> BillingSettings:

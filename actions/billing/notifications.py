@@ -10,12 +10,16 @@ gets a 200 (a Retry-After would keep it retrying past its budget). No URL config
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -74,6 +78,24 @@ def notice_body(row: asyncpg.Record) -> bytes:
     return json.dumps(notice, separators=(",", ":")).encode()
 
 
+async def _forbidden_target(url: str) -> str | None:
+    """Why `url` may not be called (it resolves into a private network), or None."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return "webhook URL has no host"
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            parts.hostname, parts.port or 443, type=socket.SOCK_STREAM
+        )
+    except OSError as exc:
+        return f"cannot resolve {parts.hostname}: {exc}"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            return f"webhook host {parts.hostname} resolves to a non-public address ({address})"
+    return None
+
+
 async def _mark(pool: asyncpg.Pool, notice_id: str, status: str, attempts: int, error: str | None) -> None:
     async with pool.acquire() as conn:
         await conn.execute(MARK, notice_id, status, attempts, error)
@@ -94,6 +116,12 @@ async def handle(pool: asyncpg.Pool, payload: EventPayload) -> dict[str, Any]:
         return {"id": notice_id, "status": "skipped"}
 
     settings = billing_settings()
+    if not settings.notification_allow_private_targets:
+        refused = await _forbidden_target(row["url"])
+        if refused is not None:
+            # A configuration problem, not a transient one: retrying would not help.
+            await _mark(pool, notice_id, "failed", 0, refused)
+            return {"id": notice_id, "status": "failed", "error": refused}
     body = notice_body(row)
     headers = {
         "content-type": "application/json",
