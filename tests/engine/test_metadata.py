@@ -143,8 +143,12 @@ def test_project_table_files_follow_the_house_style():
             assert all(p["permission"].get("columns") != "*" for p in doc[kind]), (path, kind)
             roles = [p["role"] for p in doc[kind]]
             assert roles == sorted(roles, key=order.index), (path, kind)
-        for kind in ("insert_permissions", "delete_permissions"):
-            assert kind not in doc, path  # end users never insert or delete
+        # End users never delete, and insert only their own org's settings row (presets fix the org).
+        assert "delete_permissions" not in doc, path
+        if path.name != "public_organization_credit_settings.yaml":
+            assert "insert_permissions" not in doc, path
+        for permission in doc.get("insert_permissions", []):
+            assert permission["permission"]["set"] == {"organization_id": "X-Hasura-Organization-Id"}
 
 
 def test_includes_as_tag_or_string(tmp_path: Path):
