@@ -27,7 +27,7 @@ READ = """SELECT ai_access_check(:org, :cap, :ql);
 """
 
 
-CAPABILITY, QUALITY_LEVEL, PLAN = "cap_question_generation", "ql_fast", "plan_team"
+CAPABILITY, QUALITY_LEVEL, PLAN = "question_generation", "fast", "plan_team"
 
 
 async def _make_orgs(url: str, count: int) -> tuple[str, str]:
