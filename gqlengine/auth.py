@@ -23,6 +23,8 @@ DEFAULT_NAMESPACE = "https://hasura.io/jwt/claims"
 class Session:
     role: str
     variables: dict[str, str] = field(default_factory=dict)
+    # Admin-secret requests with `x-hasura-use-backend-only-permissions: true` see backend_only mutations.
+    backend_only: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -92,7 +94,8 @@ def _session_headers(headers: dict[str, str]) -> dict[str, str]:
 
 def _from_headers(headers: dict[str, str], default_role: str) -> Session:
     role = headers.get("x-hasura-role") or default_role
-    return Session(role, _session_headers(headers))
+    backend = headers.get("x-hasura-use-backend-only-permissions", "").strip().lower() == "true"
+    return Session(role, _session_headers(headers), backend)
 
 
 def _claims_of(payload: dict[str, Any], conf: JWTConfig) -> dict[str, Any]:

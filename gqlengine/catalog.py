@@ -34,6 +34,8 @@ class Table:
     schema: str
     name: str
     kind: str  # r (table), v (view), m (materialized view), p (partitioned), f (foreign)
+    # pg_relation_is_updatable: 8 insert, 4 update, 16 delete (an auto-updatable view or one with triggers)
+    updatable: int = 28
     columns: dict[str, Column] = field(default_factory=dict)
     primary_key: list[str] = field(default_factory=list)
     unique_constraints: dict[str, list[str]] = field(default_factory=dict)
@@ -49,6 +51,7 @@ class Function:
     return_type: tuple[str, str]
     returns_set: bool
     volatility: str
+    defaults: int = 0  # the last `defaults` input arguments have default values
 
 
 @dataclass
@@ -61,7 +64,8 @@ class Catalog:
 
 
 _TABLES = """
-select n.nspname as schema, c.relname as name, c.relkind::text as kind
+select n.nspname as schema, c.relname as name, c.relkind::text as kind,
+       pg_relation_is_updatable(c.oid::regclass, true) as updatable
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where c.relkind in ('r','v','m','p','f')
   and n.nspname not in ('pg_catalog','information_schema','hdb_catalog','pg_toast')
@@ -108,7 +112,7 @@ select n.nspname as schema, p.proname as name,
          as arg_types,
        coalesce(p.proargnames, '{}') as arg_names,
        rn.nspname as ret_schema, rt.typname as ret_type, p.proretset as returns_set,
-       p.provolatile::text as volatility
+       p.provolatile::text as volatility, p.pronargdefaults as defaults
 from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 join pg_type rt on rt.oid = p.prorettype
@@ -117,17 +121,28 @@ where n.nspname not in ('pg_catalog','information_schema','hdb_catalog') and p.p
 """
 
 
+def _castable(pg_type: str) -> str:
+    """A type name values can be cast to without losing data: without its modifier, `character` means
+    char(1) and `bit` means bit(1), so they become `bpchar` and `varbit` (the column keeps its length)."""
+    for short, unbounded in (("character", "bpchar"), ("bit", "varbit")):
+        if pg_type == short or pg_type == f"{short}[]":
+            return unbounded + pg_type[len(short) :]
+    return pg_type
+
+
 async def introspect(conn: asyncpg.Connection) -> Catalog:
     cat = Catalog()
     for r in await conn.fetch(_TABLES):
-        cat.tables[(r["schema"], r["name"])] = Table(r["schema"], r["name"], r["kind"])
+        cat.tables[(r["schema"], r["name"])] = Table(
+            r["schema"], r["name"], r["kind"], updatable=r["updatable"]
+        )
     for r in await conn.fetch(_COLUMNS):
         t = cat.tables.get((r["schema"], r["table"]))
         if t is None:
             continue
         udt = r["base_udt"] or r["udt"]
         t.columns[r["name"]] = Column(
-            r["name"], r["pg_type"], udt, r["nullable"], r["has_default"], r["position"]
+            r["name"], _castable(r["pg_type"]), udt, r["nullable"], r["has_default"], r["position"]
         )
     for r in await conn.fetch(_CONSTRAINTS):
         t = cat.tables.get((r["schema"], r["table"]))
@@ -159,6 +174,7 @@ async def introspect(conn: asyncpg.Connection) -> Catalog:
             (r["ret_schema"], r["ret_type"]),
             r["returns_set"],
             r["volatility"],
+            r["defaults"],
         )
         cat.functions.setdefault((r["schema"], r["name"]), []).append(fn)
     return cat

@@ -11,8 +11,10 @@ value: such variables are recorded in `Compiled.structural_vars` and the plan ca
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,6 +146,23 @@ class RootItem:
 
 MUTATION_KINDS = ("insert", "insert_one", "update", "update_by_pk", "delete", "delete_by_pk")
 
+# jsonb update operators: (new value from the column and the operand, operand type)
+_JSONB_OPS = {
+    "_append": ("{col} || {value}", "jsonb"),
+    "_prepend": ("{value} || {col}", "jsonb"),
+    "_delete_key": ("{col} - {value}", "text"),
+    "_delete_elem": ("{col} - {value}", "integer"),
+    "_delete_at_path": ("{col} #- {value}", "text[]"),
+}
+
+
+@dataclass
+class InsertStep:
+    """One row of a nested insert: `SELECT <row as JSON>, <failed checks>`; `ref` params read earlier rows."""
+
+    sql: str
+    params: list[Param]
+
 
 @dataclass
 class MutationPlan:
@@ -151,6 +170,10 @@ class MutationPlan:
     params: list[Param]
     kind: str  # insert | update | delete | none
     path: str
+    # A nested insert runs its rows one statement each, in dependency order, then `sql` answers over the
+    # rows of `roots` (indexes into `steps`), bound as `nested_rows` / `nested_count` params.
+    steps: list[InsertStep] = field(default_factory=list)
+    roots: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -321,6 +344,13 @@ class Compiler:
                 items.append(RootItem(alias, "action", value=(rf.action, nodes)))
                 continue
             self.path = [alias]
+            if rf.kind == "update_many":
+                # One statement per entry, run in order: a later entry sees the earlier ones' changes.
+                updates = self.resolve(self.args(nodes).get("updates")) or []
+                one = dataclasses.replace(rf, kind="update")
+                plans = [self.mutation(one, self.resolve(u) or {}, nodes) for u in updates]
+                items.append(RootItem(alias, "mutation_many", value=plans))
+                continue
             if rf.kind in MUTATION_KINDS:
                 items.append(RootItem(alias, "mutation", value=self.mutation(rf, self.args(nodes), nodes)))
                 continue
@@ -351,8 +381,15 @@ class Compiler:
         saved = (self.params, self.param_index)
         self.params, self.param_index = [], {}
         try:
+            # Hasura reports database and check errors of an insert at its objects, of others at "$".
+            path = "$"
+            if rf.kind in ("insert", "insert_one"):
+                path = f"$.selectionSet.{self.path[0]}.args.{'objects' if rf.kind == 'insert' else 'object'}"
+                nested = self._nested_insert(rf, args, nodes, path)
+                if nested is not None:
+                    return nested
             sql, check_kind = self._mutation_sql(rf, args, nodes)
-            return MutationPlan(sql, self.params, check_kind, f"$.selectionSet.{self.path[0]}")
+            return MutationPlan(sql, self.params, check_kind, path)
         finally:
             self.params, self.param_index = saved
 
@@ -382,13 +419,15 @@ class Compiler:
         presets = {c: self.scalar(v, cast(c), session_ok=True) for c, v in perm["set"].items()}
         if kind == "insert":
             objects = self.resolve(args.get("objects") if rf.kind == "insert" else [args.get("object")])
+            if isinstance(objects, dict):  # GraphQL input coercion: one object where a list is expected
+                objects = [objects]
             objects = [self.resolve(o) for o in objects or []]
             cols = [c for c in table.columns if any(c in o for o in objects) and c not in presets]
             cols += list(presets)
             if not objects:
                 return f"SELECT ({self._mutation_answer(None, rf, nodes, sel)})::text, 0", "none"
             if not cols:
-                stmt = f"INSERT INTO {qt(t.key)} DEFAULT VALUES RETURNING *"
+                stmt = f"INSERT INTO {qt(t.key)} AS {a} DEFAULT VALUES"
             else:
                 rows = []
                 for o in objects:
@@ -398,18 +437,32 @@ class Compiler:
                     ]
                     rows.append("(" + ", ".join(vals) + ")")
                 collist = ", ".join(q(c) for c in cols)
-                stmt = f"INSERT INTO {qt(t.key)} AS {a} ({collist}) VALUES {', '.join(rows)} RETURNING *"
+                stmt = f"INSERT INTO {qt(t.key)} AS {a} ({collist}) VALUES {', '.join(rows)}"
+            stmt += self.on_conflict_sql(t, a, self.resolve(args.get("on_conflict")))
+            # xmax = 0 tells a row this statement inserted from one an upsert updated.
+            inserted = f"({a}.xmax = 0)" if table.kind in ("r", "p") else "true"  # views have no xmax
+            stmt += f' RETURNING {a}.*, {inserted} AS "__inserted"'
         elif kind == "update":
             sets = []
             for col, v in (self.resolve(args.get("_set")) or {}).items():
                 sets.append(f"{q(col)} = {self.scalar(v, cast(col))}")
             for col, v in (self.resolve(args.get("_inc")) or {}).items():
                 sets.append(f"{q(col)} = {a}.{q(col)} + {self.scalar(v, cast(col))}")
-            sets += [f"{q(c)} = {e}" for c, e in presets.items()]
-            if not sets:
+            for op, (template, operand) in _JSONB_OPS.items():
+                for col, v in (self.resolve(args.get(op)) or {}).items():
+                    v = self.resolve(v)
+                    if operand == "text[]":
+                        value = self.array([v] if isinstance(v, str) else v, "text")
+                    else:
+                        value = self.scalar(v, operand)
+                    sets.append(f"{q(col)} = " + template.format(col=f"{a}.{q(col)}", value=value))
+            if not sets and not presets:
                 raise GQLError(
-                    "at least any one of _set, _inc is expected", path=f"$.selectionSet.{self.path[0]}"
+                    "at least any one of _set, _inc, _append, _prepend, _delete_key, _delete_elem, "
+                    "_delete_at_path is expected",
+                    path=f"$.selectionSet.{self.path[0]}",
                 )
+            sets += [f"{q(c)} = {e}" for c, e in presets.items()]
             pk_values = self.resolve(args.get("pk_columns")) if rf.kind == "update_by_pk" else None
             where_sql = where_for(pk_values)
             stmt = f"UPDATE {qt(t.key)} AS {a} SET {', '.join(sets)} WHERE {where_sql} RETURNING {a}.*"
@@ -417,23 +470,216 @@ class Compiler:
             pk_values = args if rf.kind == "delete_by_pk" else None
             stmt = f"DELETE FROM {qt(t.key)} AS {a} WHERE {where_for(pk_values)} RETURNING {a}.*"
         check = "0"
-        if kind in ("insert", "update") and self.rs.role != ADMIN and perm["check"]:
+        if kind in ("insert", "update") and self.rs.role != ADMIN:
+            r = self.alias()
+            ok = self.bool_exp(perm["check"], t, r, perm=True, root_alias=r) if perm["check"] else "true"
+            rows = "m"
+            if kind == "insert" and "ON CONFLICT" in stmt and " DO UPDATE " in stmt:
+                rows = "m0"
+                # Rows the upsert updated answer to the update permission's check instead.
+                upd = self.rs.mutation_perms[(rf.table, "update")]
+                upd_ok = (
+                    self.bool_exp(upd["check"], t, r, perm=True, root_alias=r) if upd["check"] else "true"
+                )
+                ok = f'CASE WHEN {r}."__inserted" THEN {ok} ELSE {upd_ok} END'
+            if ok != "true":
+                check = f"(SELECT count(*) FROM {rows} AS {r} WHERE NOT coalesce({ok}, false))"
+        answer = self._mutation_answer("m", rf, nodes, sel)
+        if kind == "insert":
+            # m: the rows as the table's row type (computed fields take it); m0 also knows which were new.
+            columns = ", ".join(q(c) for c in table.columns)
+            return (
+                f"WITH m0 AS ({stmt}), m AS (SELECT {columns} FROM m0) SELECT ({answer})::text, {check}",
+                kind,
+            )
+        return f"WITH m AS ({stmt}) SELECT ({answer})::text, {check}", kind
+
+    # ---- nested inserts
+    def _nested_insert(
+        self, rf: Any, args: dict[str, Any], nodes: list[gast.FieldNode], path: str
+    ) -> MutationPlan | None:
+        """Inserts with relationship data: one statement per row, parents of object relationships first,
+        children of array relationships after their parent (Hasura's order). None when nothing is nested."""
+        t = self.model.tables[rf.table]
+        objects = self.resolve(args.get("objects") if rf.kind == "insert" else [args.get("object")])
+        if isinstance(objects, dict):
+            objects = [objects]
+        objects = [self.resolve(o) or {} for o in objects or []]
+        if not any(k in t.relationships for o in objects for k in o):
+            return None
+        conflict = self.resolve(args.get("on_conflict"))
+        steps: list[InsertStep] = []
+        many = rf.kind == "insert"
+        roots = [
+            self._insert_row(t, o, conflict, steps, {}, f"{path}[{i}]" if many else path)
+            for i, o in enumerate(objects)
+        ]
+        self.params, self.param_index = [], {}
+        rows = self.param(Param("nested_rows", None))
+
+        # Bound only if the selection asks for affected_rows (an unused parameter is an error).
+        def count() -> str:
+            return f"{self.param(Param('nested_count', None))}::text::int"
+
+        answer = self._mutation_answer("m", rf, nodes, self.rs.views.get(rf.table), affected=count)
+        sql = (
+            f"WITH m AS (SELECT * FROM json_populate_recordset(NULL::{qt(t.key)}, {rows}::json)) "
+            f"SELECT ({answer})::text, 0"
+        )
+        return MutationPlan(sql, self.params, "insert", path, steps, roots)
+
+    def _after_parent(self, t: Any, rel: Any) -> bool:
+        """Whether the related row needs this row first: an array relationship, or an object relationship
+        whose foreign key is on the related table."""
+        if rel.kind == "array":
+            return True
+        target = self.model.tables[rel.target].table
+        remote = [r for _, r in rel.mapping]
+        return any(fk.ref_table == t.key and fk.columns == remote for fk in target.foreign_keys)
+
+    def _insert_row(
+        self,
+        t: Any,
+        o: dict[str, Any],
+        conflict: Any,
+        steps: list[InsertStep],
+        fixed: dict[str, Any],
+        path: str,
+    ) -> int:
+        perm = self.rs.mutation_perms.get((t.key, "insert"))
+        if perm is None:
+            raise GQLError(f"no insert permission on {t.name}", "permission-error")
+        given = [c for c in fixed if c in o]
+        if given:
+            raise GQLError(
+                f"cannot insert {', '.join(json.dumps(c) for c in given)} columns as their values are "
+                "already being determined by parent insert",
+                "validation-failed",
+                path,
+            )
+        refs: dict[str, tuple[int, str]] = dict(fixed)
+        later: list[tuple[Any, list[Any], Any, str]] = []
+        for name, value in o.items():
+            rel = t.relationships.get(name)
+            if rel is None:
+                continue
+            value = self.resolve(value) or {}
+            data = self.resolve(value.get("data"))
+            rel_conflict = self.resolve(value.get("on_conflict"))
+            if data is None:
+                continue
+            target = self.model.tables[rel.target]
+            if self._after_parent(t, rel):
+                later.append(
+                    (rel, data if isinstance(data, list) else [data], rel_conflict, f"{path}.{name}")
+                )
+            else:
+                mine = [m for m, _ in rel.mapping if m in o]
+                if mine:
+                    raise GQLError(
+                        f"cannot insert object relationship {json.dumps(name)} as "
+                        f"{', '.join(json.dumps(c) for c in mine)} column values are already determined",
+                        "validation-failed",
+                        f"{path}.{name}",
+                    )
+                parent = self._insert_row(
+                    target, self.resolve(data) or {}, rel_conflict, steps, {}, f"{path}.{name}.data"
+                )
+                for mine, theirs in rel.mapping:
+                    refs[mine] = (parent, theirs)
+        table = t.table
+        self.params, self.param_index = [], {}
+        a = self.alias()
+        presets = {
+            c: self.scalar(v, table.columns[c].pg_type, session_ok=True) for c, v in perm["set"].items()
+        }
+        values: dict[str, str] = {}
+        for c in table.columns:
+            cast = table.columns[c].pg_type
+            if c in presets:
+                values[c] = presets[c]
+            elif c in refs:
+                values[c] = f"{self.param(Param('ref', refs[c]))}::text::{cast}"
+            elif c in o:
+                values[c] = self.scalar(o[c], cast)
+        if values:
+            stmt = (
+                f"INSERT INTO {qt(t.key)} AS {a} ({', '.join(q(c) for c in values)}) "
+                f"VALUES ({', '.join(values.values())})"
+            )
+        else:
+            stmt = f"INSERT INTO {qt(t.key)} AS {a} DEFAULT VALUES"
+        stmt += self.on_conflict_sql(t, a, conflict)
+        stmt += f" RETURNING {a}.*"
+        check = "0"
+        if self.rs.role != ADMIN and perm["check"]:
             r = self.alias()
             ok = self.bool_exp(perm["check"], t, r, perm=True, root_alias=r)
             check = f"(SELECT count(*) FROM m AS {r} WHERE NOT coalesce({ok}, false))"
-        answer = self._mutation_answer("m", rf, nodes, sel)
-        return f"WITH m AS ({stmt}) SELECT ({answer})::text, {check}", kind
+        steps.append(
+            InsertStep(
+                f"WITH m AS ({stmt}) SELECT (SELECT row_to_json(m) FROM m)::text, {check}", self.params
+            )
+        )
+        me = len(steps) - 1
+        for rel, children, rel_conflict, rel_path in later:
+            target = self.model.tables[rel.target]
+            link = {theirs: (me, mine) for mine, theirs in rel.mapping}
+            for j, child in enumerate(children):
+                child_path = f"{rel_path}.data[{j}]" if rel.kind == "array" else f"{rel_path}.data"
+                self._insert_row(target, self.resolve(child) or {}, rel_conflict, steps, link, child_path)
+        return me
 
-    def _mutation_answer(self, source: str | None, rf: Any, nodes: list[gast.FieldNode], sel: Any) -> str:
-        """The JSON answer over the modified rows `m` (None: nothing was modified)."""
+    def on_conflict_sql(self, t: Any, a: str, conflict: Any) -> str:
+        """` ON CONFLICT ON CONSTRAINT c DO NOTHING | DO UPDATE SET … WHERE …` for an insert's on_conflict."""
+        if not conflict:
+            return ""
+        constraint = self.resolve(conflict.get("constraint"))
+        if constraint not in t.table.unique_constraints:
+            raise GQLError(
+                f"constraint {json.dumps(constraint)} for table {json.dumps(t.table.name)} does not exist",
+                "constraint-error",
+                f"{self.args_path()}.on_conflict",
+            )
+        columns = [self.resolve(c) for c in self.resolve(conflict.get("update_columns")) or []]
+        if "_PLACEHOLDER" in columns:  # the enum's stand-in when the role may update no column
+            raise GQLError("erroneous column name", "validation-failed", f"{self.args_path()}.on_conflict")
+        target = f" ON CONFLICT ON CONSTRAINT {q(constraint)}"
+        if not columns:
+            return target + " DO NOTHING"
+        update = self.rs.mutation_perms[(t.key, "update")]
+        presets = {
+            c: self.scalar(v, t.table.columns[c].pg_type, session_ok=True) for c, v in update["set"].items()
+        }
+        sets = [f"{q(c)} = EXCLUDED.{q(c)}" for c in columns if c not in presets]
+        sets += [f"{q(c)} = {e}" for c, e in presets.items()]
+        conds = []
+        if self.rs.role != ADMIN and update["filter"]:
+            conds.append(self.bool_exp(update["filter"], t, a, perm=True, root_alias=a))
+        where = self.resolve(conflict.get("where"))
+        if where:
+            conds.append(self.bool_exp(where, t, a, False, a, f"{self.args_path()}.on_conflict.where"))
+        where_sql = f" WHERE {' AND '.join(conds)}" if conds else ""
+        return f"{target} DO UPDATE SET {', '.join(sets)}{where_sql}"
+
+    def _mutation_answer(
+        self,
+        source: str | None,
+        rf: Any,
+        nodes: list[gast.FieldNode],
+        sel: Any,
+        affected: Callable[[], str] | None = None,
+    ) -> str:
+        """The JSON answer over the modified rows `m` (None: nothing was modified).
+
+        As in Hasura, the modified rows themselves are not filtered by the role's select permission (only its
+        columns and the relationships' own permissions apply): the mutation's permission decided on them.
+        """
         r = self.alias()
         if rf.kind.endswith(("_one", "_by_pk")):
             if source is None:
                 return "NULL::json"
-            return (
-                f"SELECT {self.row_json(sel, r, self.sub(nodes))} FROM {source} AS {r} "
-                f"WHERE {self.perm_filter(sel, r)} LIMIT 1"
-            )
+            return f"SELECT {self.row_json(sel, r, self.sub(nodes))} FROM {source} AS {r} LIMIT 1"
         pairs = []
         t = self.model.tables[rf.table]
         for key, fnodes in self.sub(nodes).items():
@@ -441,7 +687,8 @@ class Compiler:
             if name == "__typename":
                 pairs.append(f"{sql_str(key)}, {sql_str(t.gql_name + '_mutation_response')}")
             elif name == "affected_rows":
-                pairs.append(f"{sql_str(key)}, " + (f"(SELECT count(*) FROM {source})" if source else "0"))
+                count = affected() if affected else (f"(SELECT count(*) FROM {source})" if source else "0")
+                pairs.append(f"{sql_str(key)}, {count}")
             elif name == "returning":
                 if source is None:
                     pairs.append(f"{sql_str(key)}, '[]'::json")
@@ -449,7 +696,7 @@ class Compiler:
                 rr = self.alias()
                 pairs.append(
                     f"{sql_str(key)}, (SELECT coalesce(json_agg({self.row_json(sel, rr, self.sub(fnodes))}), "
-                    f"'[]'::json) FROM {source} AS {rr} WHERE {self.perm_filter(sel, rr)})"
+                    f"'[]'::json) FROM {source} AS {rr})"
                 )
         return f"SELECT {_json_object(pairs)}"
 
@@ -478,11 +725,12 @@ class Compiler:
             elif name in t.computed_fields and t.computed_fields[name].returns_table:
                 cf = t.computed_fields[name]
                 target = self.rs.views[cf.returns_table]
+                args = self.args(nodes)
                 expr = self.select_array(
-                    target, self.args(nodes), self.sub(nodes), self.function_call(cf, alias)
+                    target, args, self.sub(nodes), self.function_call(cf, alias, args.get("args"))
                 )
             elif name in t.computed_fields:
-                expr = self.computed_expr(view, alias, name)
+                expr = self.computed_expr(view, alias, name, self.args(nodes).get("args"))
             elif name in t.relationships:
                 rel = t.relationships[name]
                 target = self.rs.views[rel.target]
@@ -506,15 +754,27 @@ class Compiler:
             pairs.append(f"{sql_str(key)}, {expr}")
         return _json_object(pairs)
 
-    def function_call(self, cf: Any, alias: str) -> str:
-        args = [f"{alias}"] * cf.argument_count
-        if cf.session_argument:
-            args[1 - cf.table_argument_index] = f"{self.param(Param('session_json', None))}::text::json"
-        return f"{qt(cf.function)}({', '.join(args)})"
+    def function_call(self, cf: Any, alias: str, values: Any = None) -> str:
+        """The call of a computed field's function on row `alias`; `values` are the client's `args`."""
+        session = f"{self.param(Param('session_json', None))}::text::json" if cf.session_argument else None
+        if not cf.input_args:
+            args = [f"{alias}"] * cf.argument_count
+            if session is not None:
+                args[1 - cf.table_argument_index] = session
+            return f"{qt(cf.function)}({', '.join(args)})"
+        # Named notation: the row and session may sit anywhere, and arguments left out take their defaults.
+        values = self.resolve(values) or {}
+        parts = [f"{q(cf.arg_names[cf.table_argument_index])} => {alias}"]
+        if session is not None:
+            parts.append(f"{q(cf.arg_names[cf.session_argument_index])} => {session}")
+        for name, (schema, typ) in cf.input_args:
+            if name in values:
+                parts.append(f"{q(name)} => {self.scalar(values[name], f'{q(schema)}.{q(typ)}')}")
+        return f"{qt(cf.function)}({', '.join(parts)})"
 
-    def computed_expr(self, view: TableView, alias: str, name: str) -> str:
+    def computed_expr(self, view: TableView, alias: str, name: str, values: Any = None) -> str:
         cf = view.tracked.computed_fields[name]
-        e = self.function_call(cf, alias)
+        e = self.function_call(cf, alias, values)
         if self.stringify and cf.return_udt in ("int8", "numeric", "float8"):
             return f"({e})::text"
         return e

@@ -15,14 +15,24 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import asyncpg
-from graphql import GraphQLError, NoUnusedVariablesRule, execute_sync, parse, specified_rules, validate
+from graphql import (
+    REMOVE,
+    GraphQLError,
+    NoUnusedVariablesRule,
+    Visitor,
+    execute_sync,
+    parse,
+    specified_rules,
+    validate,
+    visit,
+)
 from graphql.execution.values import get_variable_values
 from graphql.language import ast as gast
 
 from gqlengine import catalog as catalog_mod
 from gqlengine import metadata as md
 from gqlengine.auth import AuthConfig, Session, resolve_session
-from gqlengine.compile import Compiled, Compiler, GQLError, Param, to_text
+from gqlengine.compile import Compiled, Compiler, GQLError, MutationPlan, Param, to_text
 from gqlengine.errors import translate
 from gqlengine.schema import RoleSchema, build_role_schema
 
@@ -40,6 +50,8 @@ class Settings:
     auth: AuthConfig = field(default_factory=AuthConfig)
     stringify_numeric: bool = False
     dev_mode: bool = False
+    # HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS: `extensions.internal` (SQL, Postgres error) for the admin role.
+    admin_internal_errors: bool = True
     pool_size: int = 10
 
     @classmethod
@@ -51,6 +63,7 @@ class Settings:
             auth=AuthConfig.from_env(),
             stringify_numeric=env.get("HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES", "false").lower() == "true",
             dev_mode=env.get("HASURA_GRAPHQL_DEV_MODE", "false").lower() == "true",
+            admin_internal_errors=env.get("HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS", "true").lower() == "true",
         )
 
 
@@ -73,6 +86,37 @@ class _CacheEntry:
     operation: gast.OperationDefinitionNode
     structural: tuple[str, ...] = ()
     plans: dict[tuple[str, ...], Compiled] = field(default_factory=dict)
+    # The same operation without the arguments whose variables the client left out, per such set.
+    without: dict[frozenset[str], _CacheEntry] = field(default_factory=dict)
+
+
+class _DropUndefined(Visitor):
+    """Removes arguments and input-object fields whose value is a variable the request did not send: Hasura
+    (and the GraphQL spec) treat them as absent, not as null."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def _drop(self, node: gast.ArgumentNode | gast.ObjectFieldNode) -> Any:
+        if isinstance(node.value, gast.VariableNode) and node.value.name.value in self.names:
+            return REMOVE
+        return None
+
+    def enter_argument(self, node: gast.ArgumentNode, *_: Any) -> Any:
+        return self._drop(node)
+
+    def enter_object_field(self, node: gast.ObjectFieldNode, *_: Any) -> Any:
+        return self._drop(node)
+
+
+def _without_undefined(entry: _CacheEntry, names: frozenset[str], op_name: str | None) -> _CacheEntry:
+    variant = entry.without.get(names)
+    if variant is None:
+        document = visit(entry.document, _DropUndefined(names))
+        variant = _CacheEntry(document, _operation(document, op_name))
+        entry.without[names] = variant
+    return variant
 
 
 def _operation(document: gast.DocumentNode, name: str | None) -> gast.OperationDefinitionNode:
@@ -88,6 +132,10 @@ def _operation(document: gast.DocumentNode, name: str | None) -> gast.OperationD
             path="$",
         )
     return ops[0]
+
+
+def _schema_key(role: str, backend: bool) -> str:
+    return f"{role}\x00backend" if backend else role
 
 
 def _raw(value: Any) -> str:
@@ -167,14 +215,17 @@ class Engine:
         for service in self.services:
             await service.on_reload(self)
 
-    def role_schema(self, role: str) -> RoleSchema:
-        rs = self.role_schemas.get(role)
+    def role_schema(self, role: str, backend: bool = False) -> RoleSchema:
+        """The role's schema; `backend` adds its backend_only mutations (a separate schema and plans)."""
+        backend = backend and role != "admin"
+        key = _schema_key(role, backend)
+        rs = self.role_schemas.get(key)
         if rs is None:
             from gqlengine.actions import ActionTypes
 
             assert self.model is not None
-            rs = build_role_schema(self.model, role, ActionTypes(self.model))
-            self.role_schemas[role] = rs
+            rs = build_role_schema(self.model, role, ActionTypes(self.model), backend)
+            self.role_schemas[key] = rs
         return rs
 
     # ---------------------------------------------------------------- GraphQL
@@ -188,8 +239,7 @@ class Engine:
                 return "[" + ",".join(parts) + "]"
             return await self._one(body, session, headers)
         except GQLError as exc:
-            admin = (session is not None and session.is_admin) or self.settings.dev_mode
-            return _raw({"errors": [exc.to_json(admin)]})
+            return _raw({"errors": [exc.to_json(self._internal_errors(session))]})
         except Exception:  # a bug must still answer in Hasura's envelope, never a bare 500
             log.exception("unexpected error serving a GraphQL request")
             error = {"message": "internal error", "extensions": {"path": "$", "code": "unexpected"}}
@@ -199,10 +249,16 @@ class Engine:
         try:
             return await self._run(body, session, headers)
         except GQLError as exc:
-            return _raw({"errors": [exc.to_json(session.is_admin or self.settings.dev_mode)]})
+            return _raw({"errors": [exc.to_json(self._internal_errors(session))]})
 
-    def _entry(self, rs: RoleSchema, query: str, op_name: str | None) -> _CacheEntry:
-        key = (rs.role, query, op_name)
+    def _internal_errors(self, session: Session | None) -> bool:
+        """Whether errors carry `extensions.internal`: dev mode, or the admin role unless turned off."""
+        if self.settings.dev_mode:
+            return True
+        return session is not None and session.is_admin and self.settings.admin_internal_errors
+
+    def _entry(self, rs: RoleSchema, query: str, op_name: str | None, backend: bool) -> _CacheEntry:
+        key = (_schema_key(rs.role, backend), query, op_name)
         entry = self.plans.get(key)
         if entry is not None:
             self.plans.move_to_end(key)
@@ -216,6 +272,8 @@ class Engine:
             op = _operation(document, op_name)
         except GQLError:
             op = None
+        if op is not None and op.operation == gast.OperationType.MUTATION and rs.schema.mutation_type is None:
+            raise GQLError("no mutations exist", "validation-failed", "$")
         errors = validate(rs.schema, document, _RULES)
         if errors:
             raise translate(errors[0], document, op)
@@ -237,9 +295,10 @@ class Engine:
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
             raise GQLError("the key 'query' was not present", "parse-failed", "$")
         assert self.model is not None
-        rs = self.role_schema(session.role)
+        backend = session.backend_only and not session.is_admin
+        rs = self.role_schema(session.role, backend)
         op_name = body.get("operationName") or None
-        entry = self._entry(rs, body["query"], op_name)
+        entry = self._entry(rs, body["query"], op_name, backend)
         raw_vars = body.get("variables") or {}
         if not isinstance(raw_vars, dict):
             raise GQLError("variables must be an object", "parse-failed", "$.variables")
@@ -252,6 +311,13 @@ class Engine:
             err = coerced[0]
             raise GQLError(err.message, "validation-failed", "$.variableValues")
         variables: dict[str, Any] = getattr(coerced, "coerced", coerced)
+        undefined = frozenset(
+            v.variable.name.value
+            for v in entry.operation.variable_definitions or ()
+            if v.variable.name.value not in variables
+        )
+        if undefined:
+            entry = _without_undefined(entry, undefined, op_name)
         plan = self._plan(rs, entry, variables)
         if plan.operation == "mutation" and not plan.items:
             raise GQLError("no mutations exist", "validation-failed")
@@ -307,6 +373,8 @@ class Engine:
             tx = conn.transaction()
             await tx.start()
             try:
+                # Event triggers read the session from here (hdb_catalog.insert_event_log).
+                await conn.execute("select set_config('hasura.user', $1, true)", _raw(session.payload()))
                 for item in plan.items:
                     if item.kind == "typename":
                         out.append(f"{_raw(item.alias)}:{_raw(item.value)}")
@@ -327,24 +395,49 @@ class Engine:
                         )
                         out.append(f"{_raw(item.alias)}:{_raw(result)}")
                     elif item.kind == "mutation":
-                        m = item.value
-                        args = [self._bind(p, variables, session) for p in m.params]
-                        try:
-                            row = await conn.fetchrow(m.sql, *args)
-                        except asyncpg.PostgresError as exc:
-                            raise pg_error(exc, m.sql) from exc
-                        if row[1]:
-                            raise GQLError(
-                                f"check constraint of an {m.kind} permission has failed",
-                                "permission-error",
-                                m.path,
-                            )
-                        out.append(f"{_raw(item.alias)}:{row[0] if row[0] is not None else 'null'}")
+                        answer = await self._mutate(conn, item.value, variables, session)
+                        out.append(f"{_raw(item.alias)}:{answer}")
+                    elif item.kind == "mutation_many":
+                        answers = [await self._mutate(conn, m, variables, session) for m in item.value]
+                        out.append(f"{_raw(item.alias)}:[{','.join(answers)}]")
             except BaseException:
                 await tx.rollback()
                 raise
             await tx.commit()
         return '{"data":{' + ",".join(out) + "}}"
+
+    async def _mutate(
+        self, conn: asyncpg.Connection, m: MutationPlan, variables: dict[str, Any], session: Session
+    ) -> str:
+        """One mutation statement inside the request's transaction; its JSON answer."""
+        nested: dict[str, Any] = {}
+        if m.steps:
+            rows: list[Any] = []
+            for step in m.steps:
+                step_args = [self._bind(p, variables, session, {"rows": rows}) for p in step.params]
+                try:
+                    row = await conn.fetchrow(step.sql, *step_args)
+                except asyncpg.PostgresError as exc:
+                    raise pg_error(exc, step.sql, m.path) from exc
+                if row[1]:
+                    raise GQLError(
+                        "check constraint of an insert/update permission has failed",
+                        "permission-error",
+                        m.path,
+                    )
+                rows.append(json.loads(row[0]) if row[0] is not None else None)
+            inserted = [rows[i] for i in m.roots if rows[i] is not None]
+            nested = {"nested_rows": _raw(inserted), "nested_count": str(sum(r is not None for r in rows))}
+        args = [self._bind(p, variables, session, nested) for p in m.params]
+        try:
+            row = await conn.fetchrow(m.sql, *args)
+        except asyncpg.PostgresError as exc:
+            raise pg_error(exc, m.sql, m.path) from exc
+        if row[1]:
+            raise GQLError(
+                "check constraint of an insert/update permission has failed", "permission-error", m.path
+            )
+        return row[0] if row[0] is not None else "null"
 
     def _plan(self, rs: RoleSchema, entry: _CacheEntry, variables: dict[str, Any]) -> Compiled:
         key = tuple(_raw(variables.get(v)) for v in entry.structural)
@@ -364,9 +457,21 @@ class Engine:
         return plan
 
     @staticmethod
-    def _bind(p: Param, variables: dict[str, Any], session: Session) -> Any:
+    def _bind(
+        p: Param, variables: dict[str, Any], session: Session, nested: dict[str, Any] | None = None
+    ) -> Any:
         if p.kind == "lit":
             return p.value
+        if p.kind == "ref":  # a column of a row inserted earlier in the same nested insert
+            assert nested is not None
+            step, column = p.value
+            row = nested["rows"][step]
+            if row is None:
+                raise GQLError("a related row of the nested insert was not inserted", "unexpected")
+            return to_text(row.get(column))
+        if p.kind in ("nested_rows", "nested_count"):
+            assert nested is not None
+            return nested[p.kind]
         if p.kind == "var":
             v = variables.get(p.value)
             if v is None and p.null_error is not None:
@@ -413,30 +518,32 @@ class Engine:
         return next(iter(data.values()), None)
 
 
-def pg_error(exc: asyncpg.PostgresError, sql: str) -> GQLError:
+def pg_error(exc: asyncpg.PostgresError, sql: str, path: str = "$") -> GQLError:
     state = getattr(exc, "sqlstate", "") or ""
+    # The primary message only: Hasura keeps DETAIL in `internal.error.description`.
+    message = getattr(exc, "message", None) or str(exc)
     internal = {
         "statement": sql,
         "prepared": True,
         "error": {
             "exec_status": "FatalError",
             "hint": getattr(exc, "hint", None),
-            "message": str(exc),
+            "message": message,
             "status_code": state,
             "description": getattr(exc, "detail", None),
         },
         "arguments": [],
     }
     if state.startswith("22"):
-        return GQLError(str(exc), "data-exception", "$", internal=internal)
+        return GQLError(message, "data-exception", path, internal=internal)
     if state == "40001":
-        return GQLError("serialization failure", "concurrent-update", "$", internal=internal)
+        return GQLError("serialization failure", "concurrent-update", path, internal=internal)
     if state == "23505":
-        return GQLError(f"Uniqueness violation. {exc}", "constraint-violation", "$", internal=internal)
+        return GQLError(f"Uniqueness violation. {message}", "constraint-violation", path, internal=internal)
     if state == "23503":
-        return GQLError(f"Foreign key violation. {exc}", "constraint-violation", "$", internal=internal)
+        return GQLError(f"Foreign key violation. {message}", "constraint-violation", path, internal=internal)
     if state == "23502":
-        return GQLError(f"Not-NULL violation. {exc}", "constraint-violation", "$", internal=internal)
+        return GQLError(f"Not-NULL violation. {message}", "constraint-violation", path, internal=internal)
     if state == "23514":
-        return GQLError(f"Check constraint violation. {exc}", "permission-error", "$", internal=internal)
-    return GQLError("database query error", "unexpected", "$", internal=internal)
+        return GQLError(f"Check constraint violation. {message}", "permission-error", path, internal=internal)
+    return GQLError("database query error", "unexpected", path, internal=internal)

@@ -244,6 +244,12 @@ class ComputedField:
     table_argument_index: int
     argument_count: int
     returns_table: tuple[str, str] | None = None  # set-returning: rows of this tracked table
+    # Arguments besides the row and the session, given by the client as `args: {name: value}`:
+    # (name, (type schema, type name)); all argument names, for calls in named notation.
+    input_args: list[tuple[str, tuple[str, str]]] = field(default_factory=list)
+    input_args_required: bool = False
+    arg_names: list[str] = field(default_factory=list)
+    session_argument_index: int | None = None
 
 
 @dataclass
@@ -582,10 +588,28 @@ def _resolve_computed(tt: TrackedTable, cf: JSON, catalog: Catalog) -> ComputedF
     if not fn.arg_types or fn.arg_types[idx] != tt.key:
         raise MetadataError(f'first argument of the function "{fkey[1]}" is not the table "{tt.name}"')
     session = d.get("session_argument")
-    expected = 2 if session else 1
-    if len(fn.arg_types) != expected:
-        raise MetadataError(f'function "{fkey[1]}" has input arguments other than the table row')
-    return ComputedField(cf["name"], fkey, fn.return_type[1], session, idx, len(fn.arg_types), returns_table)
+    session_idx = None
+    if session:
+        if session not in fn.arg_names:
+            raise MetadataError(f'session argument "{session}" not found')
+        session_idx = fn.arg_names.index(session)
+    inputs = [i for i in range(len(fn.arg_types)) if i not in (idx, session_idx)]
+    if inputs and (len(fn.arg_names) < len(fn.arg_types) or not all(fn.arg_names[: len(fn.arg_types)])):
+        raise MetadataError(f'function "{fkey[1]}" has unnamed input arguments other than the table row')
+    first_default = len(fn.arg_types) - fn.defaults
+    return ComputedField(
+        cf["name"],
+        fkey,
+        fn.return_type[1],
+        session,
+        idx,
+        len(fn.arg_types),
+        returns_table,
+        [(fn.arg_names[i], fn.arg_types[i]) for i in inputs],
+        any(i < first_default for i in inputs),
+        list(fn.arg_names[: len(fn.arg_types)]),
+        session_idx,
+    )
 
 
 def format_inconsistencies(items: list[JSON]) -> str:

@@ -83,6 +83,24 @@ async def _commit(engine: Engine, doc: Any, allow_inconsistent: bool = False) ->
     return model
 
 
+async def apply_document(engine: Engine, doc: Any) -> md.Model:
+    """Replace the engine's metadata document by `doc` (for services' metadata calls); refused like any
+    edit when it adds an inconsistency."""
+    return await _commit(engine, doc)
+
+
+def exported(doc: Any) -> Any:
+    """The document as export_metadata shows it: cron triggers with include_in_metadata: false stay in the
+    server only (Hasura keeps them out of the exported metadata)."""
+    crons = doc.get("cron_triggers")
+    if not crons:
+        return doc
+    kept = [c for c in crons if not (isinstance(c, dict) and c.get("include_in_metadata") is False)]
+    if len(kept) == len(crons):
+        return doc
+    return {**doc, "cron_triggers": kept}
+
+
 def _inconsistency_report(model: md.Model) -> dict[str, Any]:
     return {"is_consistent": not model.inconsistencies, "inconsistent_objects": model.inconsistencies}
 
@@ -231,16 +249,35 @@ async def legacy_insert(engine: Engine, args: Any) -> Any:
     objects = args.get("objects") or []
     if not objects:
         return {"affected_rows": 0}
-    cols = [c for c in table.columns if any(c in o for o in objects)]
     qt = f'"{ref["schema"]}"."{ref["name"]}"'
-    collist = ", ".join(f'"{c}"' for c in cols)
-    sql = f"INSERT INTO {qt} ({collist}) SELECT {collist} FROM json_populate_recordset(NULL::{qt}, $1::json)"
+    # Consecutive objects with the same keys go in one statement; a key an object leaves out gets the
+    # column's default (not null), and rows keep their order (serial ids).
+    groups: list[list[Any]] = []
+    for o in objects:
+        if groups and set(groups[-1][0]) == set(o):
+            groups[-1].append(o)
+        else:
+            groups.append([o])
+    affected = 0
     try:
-        async with engine.pool.acquire() as conn:
-            status = await conn.execute(sql, json.dumps(objects))
+        async with engine.pool.acquire() as conn, conn.transaction():
+            for group in groups:
+                cols = [c for c in table.columns if c in group[0]]
+                if not cols:
+                    for _ in group:
+                        await conn.execute(f"INSERT INTO {qt} DEFAULT VALUES")
+                    affected += len(group)
+                    continue
+                collist = ", ".join(f'"{c}"' for c in cols)
+                sql = (
+                    f"INSERT INTO {qt} ({collist}) SELECT {collist}"
+                    f" FROM json_populate_recordset(NULL::{qt}, $1::json)"
+                )
+                status = await conn.execute(sql, json.dumps(group))
+                affected += int(status.split()[-1])
     except asyncpg.PostgresError as exc:
         raise AdminError(str(exc), "postgres-error") from exc
-    return {"affected_rows": int(status.split()[-1])}
+    return {"affected_rows": affected}
 
 
 # ---------------------------------------------------------------------------- dispatch
@@ -258,8 +295,8 @@ async def handle_metadata(engine: Engine, body: Any) -> Any:
         return [await handle_metadata(engine, q) for q in args]
     if op == "export_metadata":
         if version == 2:
-            return {"resource_version": engine.resource_version, "metadata": engine.doc}
-        return engine.doc
+            return {"resource_version": engine.resource_version, "metadata": exported(engine.doc)}
+        return exported(engine.doc)
     if op == "replace_metadata":
         allow = False
         meta = args

@@ -202,8 +202,9 @@ class RoleSchema:
     mutation_perms: dict[tuple[tuple[str, str], str], dict[str, Any]] = field(default_factory=dict)
 
 
-def mutation_perms(t: TrackedTable, role: str) -> dict[str, dict[str, Any]]:
-    """The role's insert/update/delete permissions with `columns` expanded; admin may do everything."""
+def mutation_perms(t: TrackedTable, role: str, backend: bool = False) -> dict[str, dict[str, Any]]:
+    """The role's insert/update/delete permissions with `columns` expanded; admin may do everything.
+    A `backend_only` permission counts only for `backend` requests (admin secret + Hasura's header)."""
     if role == ADMIN:
         cols = list(t.table.columns)
         return {
@@ -212,9 +213,10 @@ def mutation_perms(t: TrackedTable, role: str) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for kind, perms in t.mutations.items():
         p = perms.get(role)
-        if p is None:
+        if p is None or (p.get("backend_only") and not backend):
             continue
-        cols = p.get("columns") or []
+        # An insert permission without `columns` allows every column (Hasura's default for it).
+        cols = p.get("columns", "*" if kind == "insert" else []) or []
         cols = list(t.table.columns) if cols == "*" else [c for c in t.table.columns if c in cols]
         preset = dict(p.get("set") or {})
         out[kind] = {
@@ -237,9 +239,12 @@ def role_views(model: Model, role: str) -> dict[tuple[str, str], TableView]:
         perm = _admin_perm(t) if role == ADMIN else t.select.get(role)
         if perm is None:
             continue
-        views[key] = TableView(
-            t, perm, list(perm.columns), [c for c in perm.computed_fields if c in t.computed_fields], []
-        )
+        # Computed fields returning rows of a table need not be listed: the select permission on that table
+        # decides (Hasura); scalar ones must be listed in the permission.
+        computed = [
+            c for c in t.computed_fields if c in perm.computed_fields or t.computed_fields[c].returns_table
+        ]
+        views[key] = TableView(t, perm, list(perm.columns), computed, [])
     for v in views.values():
         cfs = v.tracked.computed_fields
         v.computed_sets = [
@@ -256,7 +261,8 @@ def role_views(model: Model, role: str) -> dict[tuple[str, str], TableView]:
 
 
 class _Builder:
-    def __init__(self, model: Model, role: str) -> None:
+    def __init__(self, model: Model, role: str, backend: bool = False) -> None:
+        self.backend = backend
         self.model = model
         self.role = role
         self.views = role_views(model, role)
@@ -279,6 +285,22 @@ class _Builder:
                 description=f'select columns of table "{v.tracked.name}"',
             )
         return self.enums[name]
+
+    def function_args(self, cf: Any) -> dict[str, GraphQLArgument]:
+        """`args: <function>_args` for a computed field whose function takes more than the row."""
+        if not cf.input_args:
+            return {}
+        name = (
+            f"{cf.function[1]}_args"
+            if cf.function[0] == "public"
+            else f"{cf.function[0]}_{cf.function[1]}_args"
+        )
+        if name not in self.inputs:
+            self.inputs[name] = GraphQLInputObjectType(
+                name, {n: GraphQLInputField(scalar_for(typ[1])) for n, typ in cf.input_args}
+            )
+        typ: GraphQLInputType = self.inputs[name]
+        return {"args": GraphQLArgument(GraphQLNonNull(typ) if cf.input_args_required else typ)}
 
     def list_args(self, v: TableView) -> dict[str, GraphQLArgument]:
         args: dict[str, GraphQLArgument] = {}
@@ -315,7 +337,8 @@ class _Builder:
             for c in v.columns:
                 f[c] = GraphQLInputField(comparison_exp(v.tracked.table.columns[c].udt))
             for c in v.computed:
-                f[c] = GraphQLInputField(comparison_exp(v.tracked.computed_fields[c].return_udt))
+                if not v.tracked.computed_fields[c].input_args:  # no place for their arguments here
+                    f[c] = GraphQLInputField(comparison_exp(v.tracked.computed_fields[c].return_udt))
             for r in v.relationships:
                 rel = v.tracked.relationships[r]
                 target = self.views[rel.target]
@@ -358,10 +381,11 @@ class _Builder:
         def fields() -> dict[str, GraphQLInputField]:
             f: dict[str, GraphQLInputField] = {c: GraphQLInputField(ORDER_BY) for c in v.columns}
             for c in v.computed:
-                f[c] = GraphQLInputField(ORDER_BY)
+                if not v.tracked.computed_fields[c].input_args:
+                    f[c] = GraphQLInputField(ORDER_BY)
             for c in v.computed_sets:
                 target = self.views[v.tracked.computed_fields[c].returns_table]  # type: ignore[index]
-                if target.perm.allow_aggregations:
+                if target.perm.allow_aggregations and not v.tracked.computed_fields[c].input_args:
                     f[f"{c}_aggregate"] = GraphQLInputField(self.aggregate_order_by(target))
             for r in v.relationships:
                 rel = v.tracked.relationships[r]
@@ -426,6 +450,7 @@ class _Builder:
                 cf = v.tracked.computed_fields[c]
                 f[c] = GraphQLField(
                     scalar_for(cf.return_udt),
+                    args=self.function_args(cf) or None,
                     description=f'A computed field, executes function "{cf.function[1]}"',
                 )
             for c in v.computed_sets:
@@ -433,7 +458,7 @@ class _Builder:
                 target = self.views[cf.returns_table]  # type: ignore[index]
                 f[c] = GraphQLField(
                     GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(target)))),
-                    args=self.list_args(target),
+                    args={**self.function_args(cf), **self.list_args(target)},
                     description=f'A computed field, executes function "{cf.function[1]}"',
                 )
             for r in v.relationships:
@@ -521,6 +546,56 @@ class _Builder:
             self.inputs[name] = GraphQLInputObjectType(name, fields, description=description)
         return self.inputs[name]
 
+    def insert_input(self, t: TrackedTable) -> GraphQLInputObjectType | None:
+        """`t_insert_input`: the role's insertable columns, and a field per relationship to a table the role
+        may insert into (`{data, on_conflict}`: nested inserts). None when the role may not insert."""
+        name = f"{t.gql_name}_insert_input"
+        if name in self.inputs:
+            return self.inputs[name]
+        perms = mutation_perms(t, self.role, self.backend)
+        if "insert" not in perms or not perms["insert"]["columns"] or not t.table.updatable & 8:
+            return None
+        cols = perms["insert"]["columns"]
+
+        def fields() -> dict[str, GraphQLInputField]:
+            out = {c: GraphQLInputField(scalar_for(t.table.columns[c].udt)) for c in cols}
+            for rel in t.relationships.values():
+                target = self.model.tables.get(rel.target)
+                inner = self.insert_input(target) if target is not None else None
+                if target is None or inner is None:
+                    continue
+                out[rel.name] = GraphQLInputField(self.rel_insert_input(target, rel.kind, inner))
+            return out
+
+        self.inputs[name] = GraphQLInputObjectType(
+            name, fields, description=f'input type for inserting data into table "{t.name}"'
+        )
+        return self.inputs[name]
+
+    def rel_insert_input(
+        self, t: TrackedTable, kind: str, inner: GraphQLInputObjectType
+    ) -> GraphQLInputObjectType:
+        short = "obj" if kind == "object" else "arr"
+        name = f"{t.gql_name}_{short}_rel_insert_input"
+        if name not in self.inputs:
+            data = (
+                GraphQLNonNull(inner)
+                if kind == "object"
+                else GraphQLNonNull(GraphQLList(GraphQLNonNull(inner)))
+            )
+            fields: dict[str, GraphQLInputField] = {"data": GraphQLInputField(data)}
+            perms = mutation_perms(t, self.role, self.backend)
+            if "update" in perms:
+                conflict = self.on_conflict(t, self.views.get(t.key), perms["update"]["columns"])
+                if conflict is not None:
+                    fields["on_conflict"] = GraphQLInputField(conflict, description="upsert condition")
+            self.inputs[name] = GraphQLInputObjectType(
+                name,
+                fields,
+                description=f'input type for inserting {kind} relation for remote table "{t.name}"',
+            )
+        return self.inputs[name]
+
     def mutation_response(self, t: TrackedTable, sel: TableView | None) -> GraphQLObjectType:
         name = f"{t.gql_name}_mutation_response"
         if name not in self.objects:
@@ -539,34 +614,123 @@ class _Builder:
             )
         return self.objects[name]
 
+    def on_conflict(
+        self, t: TrackedTable, sel: TableView | None, update_cols: list[str]
+    ) -> GraphQLInputObjectType | None:
+        """`t_on_conflict`: only for a table with unique constraints and a role that may update it."""
+        g = t.gql_name
+        cons = t.table.unique_constraints
+        if not cons:
+            return None
+        name = f"{g}_on_conflict"
+        if name in self.inputs:
+            return self.inputs[name]
+        constraint = GraphQLEnumType(
+            f"{g}_constraint",
+            {
+                c: GraphQLEnumValue(
+                    c, description=f"unique or primary key constraint on columns {', '.join(map(repr, cols))}"
+                )
+                for c, cols in sorted(cons.items())
+            },
+            description=f'unique or primary key constraints on table "{t.name}"',
+        )
+        columns = GraphQLEnumType(
+            f"{g}_update_column",
+            {c: GraphQLEnumValue(c, description="column name") for c in update_cols}
+            or {"_PLACEHOLDER": GraphQLEnumValue("_PLACEHOLDER", description="placeholder (do not use)")},
+            description=f'update columns of table "{t.name}"',
+        )
+        fields: dict[str, GraphQLInputField] = {
+            "constraint": GraphQLInputField(GraphQLNonNull(constraint)),
+            "update_columns": GraphQLInputField(
+                GraphQLNonNull(GraphQLList(GraphQLNonNull(columns))), default_value=[]
+            ),
+        }
+        if sel is not None and sel.selectable:
+            fields["where"] = GraphQLInputField(self.bool_exp(sel))
+        self.inputs[name] = GraphQLInputObjectType(
+            name, fields, description=f'on_conflict condition type for table "{t.name}"'
+        )
+        return self.inputs[name]
+
+    def update_ops(self, t: TrackedTable, cols: list[str]) -> dict[str, GraphQLInputObjectType]:
+        """The update operators of a role: `_set`, `_inc` (numeric columns), and the jsonb operators."""
+        g = t.gql_name
+        ops = {
+            "_set": self._input(
+                f"{g}_set_input", t, cols, f'input type for updating data in table "{t.name}"'
+            )
+        }
+        inc = [c for c in cols if t.table.columns[c].udt in NUMERIC_UDTS]
+        if inc:
+            ops["_inc"] = self._input(
+                f"{g}_inc_input", t, inc, f'input type for incrementing numeric columns in table "{t.name}"'
+            )
+        jsonb = [c for c in cols if t.table.columns[c].udt == "jsonb"]
+        if jsonb:
+            kinds: list[tuple[str, str, GraphQLInputType, str]] = [
+                ("_append", "append_input", scalar_for("jsonb"), "append existing jsonb value"),
+                ("_prepend", "prepend_input", scalar_for("jsonb"), "prepend existing jsonb value"),
+                ("_delete_key", "delete_key_input", GraphQLString, "delete key/value pair or string element"),
+                (
+                    "_delete_elem",
+                    "delete_elem_input",
+                    GraphQLInt,
+                    "delete the array element with specified index",
+                ),
+                (
+                    "_delete_at_path",
+                    "delete_at_path_input",
+                    GraphQLList(GraphQLNonNull(GraphQLString)),
+                    "delete the field or element with specified path",
+                ),
+            ]
+            for arg, suffix, typ, what in kinds:
+                name = f"{g}_{suffix}"
+                if name not in self.inputs:
+                    self.inputs[name] = GraphQLInputObjectType(
+                        name,
+                        {c: GraphQLInputField(typ) for c in jsonb},
+                        description=f"{what} of filtered columns with given value",
+                    )
+                ops[arg] = self.inputs[name]
+        return ops
+
     def table_mutations(self, rs: RoleSchema, mfields: dict[str, GraphQLField]) -> None:
         for key, t in sorted(self.model.tables.items(), key=lambda kv: kv[1].gql_name):
-            if t.table.kind not in ("r", "p"):
+            if t.table.kind not in ("r", "p", "v", "f"):
                 continue
-            perms = mutation_perms(t, self.role)
+            # Views (and foreign tables) take the mutations PostgreSQL can run on them.
+            allowed = {"insert": 8, "update": 4, "delete": 16}
+            perms = {
+                k: p
+                for k, p in mutation_perms(t, self.role, self.backend).items()
+                if t.table.updatable & allowed[k]
+            }
             sel = self.views.get(key)
             g = t.gql_name
             pk = t.table.primary_key
             one = sel is not None and sel.selectable
             for kind, perm in perms.items():
                 rs.mutation_perms[(key, kind)] = perm
-            if "insert" in perms and perms["insert"]["columns"]:
-                ins = self._input(
-                    f"{g}_insert_input",
-                    t,
-                    perms["insert"]["columns"],
-                    f'input type for inserting data into table "{t.name}"',
-                )
+            ins = self.insert_input(t) if "insert" in perms else None
+            if ins is not None:
+                conflict = self.on_conflict(t, sel, perms["update"]["columns"]) if "update" in perms else None
+                extra = {"on_conflict": GraphQLArgument(conflict)} if conflict is not None else {}
                 mfields[f"insert_{g}"] = GraphQLField(
                     self.mutation_response(t, sel),
-                    args={"objects": GraphQLArgument(GraphQLNonNull(GraphQLList(GraphQLNonNull(ins))))},
+                    args={
+                        "objects": GraphQLArgument(GraphQLNonNull(GraphQLList(GraphQLNonNull(ins)))),
+                        **extra,
+                    },
                     description=f'insert data into the table: "{t.name}"',
                 )
                 rs.mutation_fields[f"insert_{g}"] = RootField("insert", key)
                 if one:
                     mfields[f"insert_{g}_one"] = GraphQLField(
                         self.object(sel),  # type: ignore[arg-type]
-                        args={"object": GraphQLArgument(GraphQLNonNull(ins))},
+                        args={"object": GraphQLArgument(GraphQLNonNull(ins)), **extra},
                         description=f'insert a single row into the table: "{t.name}"',
                     )
                     rs.mutation_fields[f"insert_{g}_one"] = RootField("insert_one", key)
@@ -574,30 +738,30 @@ class _Builder:
                 continue  # update and delete filter rows with the select permission's bool_exp
             pk_args = {c: GraphQLArgument(GraphQLNonNull(scalar_for(t.table.columns[c].udt))) for c in pk}
             if "update" in perms and perms["update"]["columns"]:
-                cols = perms["update"]["columns"]
-                args = {
-                    "_set": GraphQLArgument(
-                        self._input(
-                            f"{g}_set_input", t, cols, f'input type for updating data in table "{t.name}"'
-                        )
-                    )
-                }
-                inc = [c for c in cols if t.table.columns[c].udt in NUMERIC_UDTS]
-                if inc:
-                    args["_inc"] = GraphQLArgument(
-                        self._input(
-                            f"{g}_inc_input",
-                            t,
-                            inc,
-                            f'input type for incrementing numeric columns in table "{t.name}"',
-                        )
-                    )
+                ops = self.update_ops(t, perms["update"]["columns"])
+                args = {op: GraphQLArgument(typ) for op, typ in ops.items()}
                 mfields[f"update_{g}"] = GraphQLField(
                     self.mutation_response(t, sel),
                     args={**args, "where": GraphQLArgument(GraphQLNonNull(self.bool_exp(sel)))},
                     description=f'update data of the table: "{t.name}"',
                 )
                 rs.mutation_fields[f"update_{g}"] = RootField("update", key)
+                updates = GraphQLInputObjectType(
+                    f"{g}_updates",
+                    {
+                        **{op: GraphQLInputField(typ) for op, typ in ops.items()},
+                        "where": GraphQLInputField(
+                            GraphQLNonNull(self.bool_exp(sel)),
+                            description="filter the rows which have to be updated",
+                        ),
+                    },
+                )
+                mfields[f"update_{g}_many"] = GraphQLField(
+                    GraphQLList(self.mutation_response(t, sel)),
+                    args={"updates": GraphQLArgument(GraphQLNonNull(GraphQLList(GraphQLNonNull(updates))))},
+                    description=f'update multiples rows of table: "{t.name}"',
+                )
+                rs.mutation_fields[f"update_{g}_many"] = RootField("update_many", key)
                 if pk and one:
                     pkc = self._input(
                         f"{g}_pk_columns_input", t, pk, f"primary key columns input for table: {t.name}", True
@@ -688,8 +852,8 @@ AGG_FUNCTIONS = (
 )
 
 
-def build_role_schema(model: Model, role: str, action_types: Any = None) -> RoleSchema:
-    return _Builder(model, role).build(action_types)
+def build_role_schema(model: Model, role: str, action_types: Any = None, backend: bool = False) -> RoleSchema:
+    return _Builder(model, role, backend).build(action_types)
 
 
 def input_type_of(schema: GraphQLSchema, name: str) -> GraphQLInputType | None:

@@ -44,4 +44,7 @@ def serve(
     settings = Settings.from_env(metadata or metadata_dir())
     settings.database_url = database_url
     port = port or int(os.environ.get("HASURA_GRAPHQL_SERVER_PORT", "8080"))
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    from gqlengine.triggers import TriggerService
+
+    # The event delivery worker and the cron scheduler run in the server, as in Hasura.
+    uvicorn.run(create_app(settings, services=[TriggerService()]), host=host, port=port, log_level="warning")

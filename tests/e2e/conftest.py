@@ -8,6 +8,7 @@ Ground truth for every assertion is what the admin role reads through the same A
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -84,16 +85,8 @@ class Api:
         return self.post(query, variables)
 
 
-@pytest.fixture(scope="module")
-def api(request: pytest.FixtureRequest) -> Iterator[Api]:
-    url = os.environ.get("GRAPHQL_URL")
-    if url:
-        secret = os.environ["HASURA_GRAPHQL_ADMIN_SECRET"]
-        key = json.loads(os.environ["HASURA_GRAPHQL_JWT_SECRET"])["key"]
-        yield Api(url, secret, key)
-        return
-    db_url = request.getfixturevalue("db_url")
-    port = _free_port()
+def engine_env(db_url: str, port: int, **extra: str) -> dict[str, str]:
+    """The environment of `python -m gqlengine serve` over `db_url` with this package's secrets."""
     env = dict(os.environ)
     env.update(
         {
@@ -104,33 +97,49 @@ def api(request: pytest.FixtureRequest) -> Iterator[Api]:
             "HASURA_GRAPHQL_SERVER_PORT": str(port),
             "HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES": "false",
             "ACTIONS_BASE_URL": env.get("ACTIONS_BASE_URL", "http://127.0.0.1:9"),
+            **extra,
         }
     )
     env.pop("DATABASE_URL", None)
+    return env
+
+
+@contextlib.contextmanager
+def serving(args: list[str], env: dict[str, str], health_url: str) -> Iterator[None]:
+    """Run `python <args>` until the block ends; ready once `health_url` answers 200."""
     # A file, not a pipe: an unread pipe would block the server once its buffer fills.
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gqlengine", "serve"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([sys.executable, *args], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                if httpx.get(health_url, timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
                 out = log.read().decode()
-                raise RuntimeError(f"gqlengine did not start:\n{out}")
+                raise RuntimeError(f"{' '.join(args)} did not start:\n{out[-4000:]}")
             time.sleep(0.1)
-        yield Api(f"{base}/v1/graphql", DEFAULT_ADMIN_SECRET, DEFAULT_JWT_KEY)
+        yield
     finally:
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def api(request: pytest.FixtureRequest) -> Iterator[Api]:
+    url = os.environ.get("GRAPHQL_URL")
+    if url:
+        secret = os.environ["HASURA_GRAPHQL_ADMIN_SECRET"]
+        key = json.loads(os.environ["HASURA_GRAPHQL_JWT_SECRET"])["key"]
+        yield Api(url, secret, key)
+        return
+    db_url = request.getfixturevalue("db_url")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with serving(["-m", "gqlengine", "serve"], engine_env(db_url, port), f"{base}/healthz"):
+        yield Api(f"{base}/v1/graphql", DEFAULT_ADMIN_SECRET, DEFAULT_JWT_KEY)

@@ -224,3 +224,29 @@ async def test_internal_details_only_for_admin(actions_client):
     assert json.dumps(r["errors"][0]["extensions"]["internal"])
     r = await actions_client.gql('mutation { broken(kind: "500") { reservation_id } }', role="service")
     assert "internal" not in r["errors"][0]["extensions"]
+
+
+async def test_an_argument_whose_variable_was_not_sent_is_left_out(actions_client):
+    received.clear()
+    q = "query($c: String!, $q: String) { checkAccess(capability: $c, quality: $q) { allowed } }"
+    r = await actions_client.gql(q, {"c": "ok"}, role="user", org="acme")
+    assert r == {"data": {"checkAccess": {"allowed": True}}}
+    assert received[0]["body"]["input"] == {"capability": "ok"}
+    r = await actions_client.gql(q, {"c": "ok", "q": None}, role="user", org="acme")
+    assert received[1]["body"]["input"] == {"capability": "ok", "quality": None}
+
+
+async def test_an_unsent_variable_takes_its_default(actions_client):
+    received.clear()
+    q = 'query($c: String!, $q: String = "high") { checkAccess(capability: $c, quality: $q) { allowed } }'
+    await actions_client.gql(q, {"c": "ok"}, role="user", org="acme")
+    assert received[0]["body"]["input"] == {"capability": "ok", "quality": "high"}
+
+
+async def test_an_unsent_variable_inside_an_input_object_is_left_out(actions_client):
+    received.clear()
+    q = "mutation($a: numeric!, $k: String) { reserve(input: {amount: $a, key: $k}) { reservation_id } }"
+    r = await actions_client.gql(q, {"a": 1}, role="service")
+    # key is required by ReserveInput, so leaving it out is the client's error, never an internal one
+    assert r["errors"][0]["extensions"]["code"] != "unexpected"
+    assert received == []

@@ -42,8 +42,11 @@ async def test_insert_check_failure_rolls_back(gql):
     assert r == {
         "errors": [
             {
-                "message": "check constraint of an insert permission has failed",
-                "extensions": {"path": "$.selectionSet.insert_author", "code": "permission-error"},
+                "message": "check constraint of an insert/update permission has failed",
+                "extensions": {
+                    "path": "$.selectionSet.insert_author.args.objects",
+                    "code": "permission-error",
+                },
             }
         ]
     }
