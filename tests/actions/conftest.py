@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 
 from actions.app import create_app
 from actions.settings import Settings
+from tests.servers import start_uvicorn
 
 from .helpers import SECRET, Hasura
 
@@ -51,38 +47,12 @@ def hasura(http: httpx.AsyncClient, app: Starlette) -> Hasura:
     return Hasura(http, app.state.pool)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(app: Starlette) -> tuple[uvicorn.Server, threading.Thread, int]:
-    """uvicorn serving `app` on a free loopback port in its own thread and event loop, once started."""
-    port = _free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_config=None,
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=5,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    return server, thread, port
 
 
 @pytest.fixture(scope="module")
 def service_url(db_url: str) -> Iterator[str]:
-    """The service over real HTTP (see start_server)."""
-    server, thread, port = start_server(create_app(make_settings(db_url)))
+    """The service over real HTTP (see tests.servers.start_uvicorn)."""
+    server, thread, port = start_uvicorn(create_app(make_settings(db_url)))
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=15)

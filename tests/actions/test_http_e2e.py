@@ -13,8 +13,9 @@ import httpx
 from actions.action import Action, ActionContext
 from actions.app import create_app
 from actions.types import InputModel, OutputModel
+from tests.servers import start_uvicorn
 
-from .conftest import make_settings, start_server
+from .conftest import make_settings
 from .helpers import SECRET, SECRET_HEADER, body, key, session
 
 
@@ -82,7 +83,7 @@ def test_shutdown_finishes_in_flight_requests(db_url: str) -> None:
 
     action = Action("hold", _HoldInput, _HoldOutput, hold, roles=frozenset({"service"}))
     app = create_app(make_settings(db_url), actions={"hold": action})
-    server, thread, port = start_server(app)
+    server, thread, port = start_uvicorn(app)
     result: dict[str, httpx.Response] = {}
 
     def call() -> None:

@@ -5,12 +5,6 @@ Proves the metadata, the secret header from env, the Credits scalar and the erro
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +12,8 @@ import httpx
 import jwt
 import pytest
 
-from .conftest import _free_port
+from tests.servers import engine_env, free_port, serving
+
 from .helpers import SECRET, key
 
 ADMIN_SECRET = "actions-engine-admin-secret"
@@ -56,43 +51,19 @@ class GraphQL:
 
 @pytest.fixture(scope="module")
 def graphql(db_url: str, service_url: str) -> Iterator[GraphQL]:
-    port = _free_port()
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env.update(
-        {
-            "PG_DATABASE_URL": db_url,
-            "HASURA_GRAPHQL_ADMIN_SECRET": ADMIN_SECRET,
-            "HASURA_GRAPHQL_JWT_SECRET": json.dumps({"type": "HS256", "key": JWT_KEY}),
-            "HASURA_GRAPHQL_UNAUTHORIZED_ROLE": "anonymous",
-            "HASURA_GRAPHQL_SERVER_PORT": str(port),
-            "HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES": "true",
-            "ACTIONS_BASE_URL": service_url,
-            "CREDITS_HASURA_ACTION_SECRET": SECRET,
-        }
-    )
-    log = tempfile.TemporaryFile()  # a file, not a pipe: an unread pipe would block the engine
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gqlengine", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+    port = free_port()
+    env = engine_env(
+        db_url,
+        port,
+        admin_secret=ADMIN_SECRET,
+        jwt_key=JWT_KEY,
+        HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES="true",
+        ACTIONS_BASE_URL=service_url,
+        CREDITS_HASURA_ACTION_SECRET=SECRET,
     )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError("gqlengine did not start:\n" + log.read().decode()[-4000:])
-            time.sleep(0.1)
+    with serving(["-m", "gqlengine", "serve"], env, f"{base}/healthz"):
         yield GraphQL(f"{base}/v1/graphql")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 ACCESS = """query ($c: String!, $q: String!) {

@@ -8,12 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -22,10 +16,10 @@ import asyncpg
 import httpx
 import jwt
 import pytest
-import uvicorn
 
 from actions.app import create_app
 from actions.settings import Settings
+from tests.servers import engine_env, free_port, serving, start_uvicorn
 
 from .fake_stripe import FakeStripeServer, completed_session, sign
 from .helpers import SECRET
@@ -36,33 +30,10 @@ JWT_KEY = "billing-engine-jwt-key-0123456789abcdef0123456789"
 ORG_SECRET = "engine-org-secret-0123456789"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def service_url(db_url: str, billing_env: None) -> Iterator[str]:
-    port = _free_port()
     settings = Settings(environment="test", database_url=db_url, hasura_action_secret=SECRET, pool_max_size=4)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings),
-            host="127.0.0.1",
-            port=port,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=5,
-        )
-    )
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
+    server, thread, port = start_uvicorn(create_app(settings))
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=15)
@@ -70,44 +41,18 @@ def service_url(db_url: str, billing_env: None) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def engine_url(db_url: str, service_url: str) -> Iterator[str]:
-    port = _free_port()
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env.update(
-        {
-            "PG_DATABASE_URL": db_url,
-            "HASURA_GRAPHQL_ADMIN_SECRET": ADMIN_SECRET,
-            "HASURA_GRAPHQL_JWT_SECRET": json.dumps({"type": "HS256", "key": JWT_KEY}),
-            "HASURA_GRAPHQL_UNAUTHORIZED_ROLE": "anonymous",
-            "HASURA_GRAPHQL_SERVER_PORT": str(port),
-            "ACTIONS_BASE_URL": service_url,
-            "CREDITS_HASURA_ACTION_SECRET": SECRET,
-        }
-    )
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gqlengine", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+    port = free_port()
+    env = engine_env(
+        db_url,
+        port,
+        admin_secret=ADMIN_SECRET,
+        jwt_key=JWT_KEY,
+        ACTIONS_BASE_URL=service_url,
+        CREDITS_HASURA_ACTION_SECRET=SECRET,
     )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError("gqlengine did not start:\n" + log.read().decode()[-4000:])
-            time.sleep(0.1)
+    with serving(["-m", "gqlengine", "serve"], env, f"{base}/healthz"):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.seek(0)
-        print(log.read().decode()[-6000:])  # shown by pytest when a test of this module fails
-        log.close()
 
 
 async def _graphql(engine_url: str, query: str, role: str, org: str) -> dict[str, Any]:

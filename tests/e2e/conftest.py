@@ -8,14 +8,8 @@ Ground truth for every assertion is what the admin role reads through the same A
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,16 +17,13 @@ import httpx
 import jwt
 import pytest
 
+from tests import servers
+from tests.servers import free_port, serving
+
 DEFAULT_ADMIN_SECRET = "e2e-admin-secret"
 DEFAULT_JWT_KEY = "e2e-jwt-key-0123456789abcdef0123456789abcdef"
 ORGS = ("org_free_one", "org_pro")
 ORG_ROLES = ("viewer", "member", "org_admin", "owner")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Api:
@@ -87,47 +78,9 @@ class Api:
 
 def engine_env(db_url: str, port: int, **extra: str) -> dict[str, str]:
     """The environment of `python -m gqlengine serve` over `db_url` with this package's secrets."""
-    env = dict(os.environ)
-    env.update(
-        {
-            "PG_DATABASE_URL": db_url,
-            "HASURA_GRAPHQL_ADMIN_SECRET": DEFAULT_ADMIN_SECRET,
-            "HASURA_GRAPHQL_JWT_SECRET": json.dumps({"type": "HS256", "key": DEFAULT_JWT_KEY}),
-            "HASURA_GRAPHQL_UNAUTHORIZED_ROLE": "anonymous",
-            "HASURA_GRAPHQL_SERVER_PORT": str(port),
-            "HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES": "false",
-            "ACTIONS_BASE_URL": env.get("ACTIONS_BASE_URL", "http://127.0.0.1:9"),
-            **extra,
-        }
+    return servers.engine_env(
+        db_url, port, admin_secret=DEFAULT_ADMIN_SECRET, jwt_key=DEFAULT_JWT_KEY, **extra
     )
-    env.pop("DATABASE_URL", None)
-    return env
-
-
-@contextlib.contextmanager
-def serving(args: list[str], env: dict[str, str], health_url: str) -> Iterator[None]:
-    """Run `python <args>` until the block ends; ready once `health_url` answers 200."""
-    # A file, not a pipe: an unread pipe would block the server once its buffer fills.
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, *args], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(health_url, timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                out = log.read().decode()
-                raise RuntimeError(f"{' '.join(args)} did not start:\n{out[-4000:]}")
-            time.sleep(0.1)
-        yield
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +92,7 @@ def api(request: pytest.FixtureRequest) -> Iterator[Api]:
         yield Api(url, secret, key)
         return
     db_url = request.getfixturevalue("db_url")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with serving(["-m", "gqlengine", "serve"], engine_env(db_url, port), f"{base}/healthz"):
         yield Api(f"{base}/v1/graphql", DEFAULT_ADMIN_SECRET, DEFAULT_JWT_KEY)

@@ -24,8 +24,9 @@ import pytest
 from tests.billing.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripeServer, completed_session, sign
 from tests.billing.helpers import SECRET, new_org
 from tests.billing.receiver import Receiver
+from tests.servers import free_port, serving
 
-from .conftest import DEFAULT_ADMIN_SECRET, DEFAULT_JWT_KEY, Api, _free_port, engine_env, serving
+from .conftest import DEFAULT_ADMIN_SECRET, DEFAULT_JWT_KEY, Api, engine_env
 
 ORG_HOOK_SECRET = "e2e-org-hook-secret-0123456789"
 
@@ -89,7 +90,7 @@ def eventually(check: Callable[[], Any], within: float = 30.0) -> Any:
 @pytest.fixture(scope="module")
 def stack(db_url: str) -> Iterator[Stack]:
     with FakeStripeServer() as stripe:
-        service_port, engine_port = _free_port(), _free_port()
+        service_port, engine_port = free_port(), free_port()
         service_url = f"http://127.0.0.1:{service_port}"
         engine_url = f"http://127.0.0.1:{engine_port}"
         service_env = {
