@@ -11,6 +11,7 @@ import pytest
 
 from tests.sql.credit_helpers import (
     T0,
+    access,
     assert_invariants,
     balance,
     connect,
@@ -218,3 +219,72 @@ async def test_a_255_character_key_is_fine(conn: asyncpg.Connection) -> None:
     org = await new_org(conn)
     r = await reserve(conn, org, "x" * 255)
     assert r["idempotency_key"] == "x" * 255
+
+
+async def _reserve_matches_access(conn: asyncpg.Connection, org: str, capability: str, level: str) -> None:
+    """reserve uses the compact form of the access rule; it must decide, charge and pick the model exactly
+    as the read answer does."""
+    answer = await access(conn, org, capability, level)
+    if not answer["allowed"]:
+        err = await expect_error(
+            answer["reason"], reserve(conn, org, f"{capability}:{level}", capability, level)
+        )
+        assert err.message == answer["message"]
+        return
+    r = await reserve(conn, org, f"{capability}:{level}", capability, level)
+    assert (r["capability"], r["quality_level"]) == (capability, level)
+    assert r["reserved_credits"] == answer["estimated_credits"] == answer["requested_credits"]
+    first = {k: v for k, v in answer["models"][0].items() if k not in ("is_default", "priority")}
+    assert r["model"] == first
+
+
+async def test_reserve_agrees_with_the_access_check_for_every_plan_capability_and_level(
+    conn: asyncpg.Connection,
+) -> None:
+    combos = await conn.fetch(
+        "select p.id as plan, c.unique_name as capability, q.unique_name as level"
+        " from plans p, ai_capabilities c, quality_levels q order by 1, 2, 3"
+    )
+    assert len({(c["plan"]) for c in combos}) >= 3
+    orgs: dict[str, str] = {}
+    for combo in combos:
+        if combo["plan"] not in orgs:
+            orgs[combo["plan"]] = await new_org(conn, combo["plan"])
+        await grant(
+            conn, orgs[combo["plan"]], 1000, "promo_bonus", f"b:{combo['capability']}:{combo['level']}"
+        )
+        await _reserve_matches_access(conn, orgs[combo["plan"]], combo["capability"], combo["level"])
+    await assert_invariants(conn)
+
+
+async def test_reserve_skips_a_deprecated_default_model_like_the_access_check(fresh_db_url: str) -> None:
+    conn = await connect(fresh_db_url)
+    try:
+        pacql = await conn.fetchval(
+            "select plan_ai_capability_quality_level_id from plan_quality_level_models"
+            " group by 1 having count(*) >= 2 order by 1 limit 1"
+        )
+        row = await conn.fetchrow(
+            "select p.plan_id, c.unique_name as capability, q.unique_name as level, m.llm_model_id"
+            " from plan_ai_capability_quality_levels x"
+            " join plan_ai_capabilities p on p.id = x.plan_ai_capability_id"
+            " join ai_capabilities c on c.id = p.ai_capability_id"
+            " join quality_levels q on q.id = x.quality_level_id"
+            " join plan_quality_level_models m"
+            "   on m.plan_ai_capability_quality_level_id = x.id and m.is_default"
+            " where x.id = $1",
+            pacql,
+        )
+        await conn.execute(
+            "update llm_models set deprecated_at = $2 where id = $1",
+            row["llm_model_id"],
+            T0 - timedelta(days=1),
+        )
+        org = await new_org(conn, row["plan_id"])
+        await _reserve_matches_access(conn, org, row["capability"], row["level"])
+        stored = await conn.fetchval(
+            "select llm_model_id from credit_reservations where organization_id = $1", org
+        )
+        assert stored not in (None, row["llm_model_id"])
+    finally:
+        await conn.close()

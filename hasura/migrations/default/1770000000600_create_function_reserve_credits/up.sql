@@ -1,6 +1,9 @@
--- What reserve, release and settle answer about a reservation (keys listed in docs/credit-core.md).
+-- What reserve, release and settle answer about a reservation (keys listed in docs/credit-core.md). This form
+-- takes the names the caller already has (reserve knows them from its access check), so it is a plain
+-- expression the planner inlines into the caller.
 CREATE FUNCTION public.credits_reservation_json(
-    p_reservation public.credit_reservations, p_replayed boolean, p_balance public.organization_credit_balances)
+    p_reservation public.credit_reservations, p_replayed boolean, p_balance public.organization_credit_balances,
+    p_capability text, p_quality_level text, p_model jsonb)
 RETURNS jsonb
 LANGUAGE sql
 STABLE
@@ -9,16 +12,14 @@ AS $$
         'reservation_id', p_reservation.id,
         'organization_id', p_reservation.organization_id,
         'status', p_reservation.status,
-        'capability', (SELECT unique_name FROM public.ai_capabilities WHERE id = p_reservation.ai_capability_id),
-        'quality_level', (SELECT unique_name FROM public.quality_levels WHERE id = p_reservation.quality_level_id),
+        'capability', p_capability,
+        'quality_level', p_quality_level,
         'reserved_credits', p_reservation.reserved_credits,
         'settled_credits', p_reservation.settled_credits,
         'settled_late', p_reservation.settled_late,
         'release_reason', p_reservation.release_reason,
         'idempotency_key', p_reservation.idempotency_key,
-        'model', (SELECT jsonb_build_object('id', m.id, 'unique_name', m.unique_name, 'model_id', m.model_id,
-                                            'name', m.display_name, 'provider', m.provider)
-                  FROM public.llm_models m WHERE m.id = p_reservation.llm_model_id),
+        'model', p_model,
         'created_at', p_reservation.created_at,
         'expires_at', p_reservation.expires_at,
         'settled_at', p_reservation.settled_at,
@@ -26,6 +27,24 @@ AS $$
         'expired_at', p_reservation.expired_at,
         'replayed', p_replayed,
         'balance', public.credits_balance_json(p_balance))
+$$;
+
+-- The same object, with the capability, quality level and model looked up from the reservation's ids (all
+-- three are NOT NULL foreign keys, so the join has exactly one row).
+CREATE FUNCTION public.credits_reservation_json(
+    p_reservation public.credit_reservations, p_replayed boolean, p_balance public.organization_credit_balances)
+RETURNS jsonb
+LANGUAGE sql
+STABLE
+AS $$
+    SELECT public.credits_reservation_json(
+               p_reservation, p_replayed, p_balance, c.unique_name, q.unique_name,
+               jsonb_build_object('id', m.id, 'unique_name', m.unique_name, 'model_id', m.model_id,
+                                  'name', m.display_name, 'provider', m.provider))
+    FROM public.ai_capabilities c, public.quality_levels q, public.llm_models m
+    WHERE c.id = p_reservation.ai_capability_id
+      AND q.id = p_reservation.quality_level_id
+      AND m.id = p_reservation.llm_model_id
 $$;
 
 CREATE FUNCTION public.reserve_credits(
@@ -78,7 +97,7 @@ BEGIN
         RETURN public.credits_reservation_json(v_reservation, true, v_balance);
     END IF;
 
-    v_access := public.credits_evaluate_access(v_balance, p_capability, p_quality_level, p_amount, p_now);
+    v_access := public.credits_evaluate_access(v_balance, p_capability, p_quality_level, p_amount, p_now, false);
     IF NOT (v_access ->> 'allowed')::boolean THEN
         PERFORM public.credits_raise(v_access ->> 'reason', v_access ->> 'message');
     END IF;
@@ -99,11 +118,12 @@ BEGIN
          idempotency_key, expires_at, created_at)
     VALUES
         (p_organization_id, v_access ->> 'capability_id', v_access ->> 'quality_level_id',
-         v_access -> 'models' -> 0 ->> 'id', v_amount, 'pending',
+         v_access -> 'model' ->> 'id', v_amount, 'pending',
          p_idempotency_key, p_now + make_interval(secs => p_ttl_seconds), p_now)
     RETURNING * INTO v_reservation;
 
-    RETURN public.credits_reservation_json(v_reservation, false, v_balance);
+    RETURN public.credits_reservation_json(v_reservation, false, v_balance, p_capability, p_quality_level,
+                                           v_access -> 'model');
 END
 $$;
 

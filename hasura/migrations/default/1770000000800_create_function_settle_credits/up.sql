@@ -35,28 +35,17 @@ BEGIN
 
     v_before := public.credits_lock_balance(p_organization_id);
     v_balance := v_before;
-    SELECT * INTO v_reservation FROM public.credit_reservations
-    WHERE id = p_reservation_id AND organization_id = p_organization_id
-    FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM public.credits_raise('RESERVATION_NOT_FOUND', format('reservation %s not found', p_reservation_id));
-    END IF;
+    -- The common case first, in one statement: a pending or expired reservation becomes settled (pending: the
+    -- hold turns into usage; expired: the hold is already gone, only the usage is added). settled_late reads
+    -- the status before the update. An error raised below rolls this back with the rest of the call.
+    UPDATE public.credit_reservations
+    SET status = 'settled', settled_credits = p_actual_credits, settled_at = p_now,
+        settled_late = (status = 'expired')
+    WHERE id = p_reservation_id AND organization_id = p_organization_id AND status IN ('pending', 'expired')
+    RETURNING * INTO v_reservation;
 
-    IF v_reservation.status = 'released' THEN
-        PERFORM public.credits_raise('RESERVATION_RELEASED',
-            format('reservation %s was released and cannot be settled', p_reservation_id));
-    ELSIF v_reservation.status = 'settled' THEN
-        IF v_reservation.settled_credits <> p_actual_credits THEN
-            PERFORM public.credits_raise('RESERVATION_ALREADY_SETTLED',
-                format('reservation %s was already settled with %s credits', p_reservation_id,
-                       v_reservation.settled_credits));
-        END IF;
-        v_replayed := true;
-        SELECT * INTO v_tx FROM public.credit_transactions
-        WHERE reservation_id = v_reservation.id AND transaction_type = 'ai_consumption';
-    ELSE
-        -- pending: the hold turns into usage; expired: the hold is already gone, only the usage is added.
-        v_late := v_reservation.status = 'expired';
+    IF FOUND THEN
+        v_late := v_reservation.settled_late;
         IF v_before.used_this_period + p_actual_credits > 9999999999.99 THEN
             PERFORM public.credits_raise('INVALID_AMOUNT', 'the usage would exceed the largest storable amount');
         END IF;
@@ -65,11 +54,6 @@ BEGIN
             used_this_period = used_this_period + p_actual_credits
         WHERE id = v_before.id
         RETURNING * INTO v_balance;
-
-        UPDATE public.credit_reservations
-        SET status = 'settled', settled_credits = p_actual_credits, settled_at = p_now, settled_late = v_late
-        WHERE id = v_reservation.id
-        RETURNING * INTO v_reservation;
 
         IF p_actual_credits > 0 THEN
             INSERT INTO public.credit_transactions
@@ -87,6 +71,26 @@ BEGIN
             RETURNING * INTO v_tx;
         END IF;
         PERFORM public.credits_notify_crossing(v_before, v_balance);
+    ELSE
+        SELECT * INTO v_reservation FROM public.credit_reservations
+        WHERE id = p_reservation_id AND organization_id = p_organization_id
+        FOR UPDATE;
+        IF NOT FOUND THEN
+            PERFORM public.credits_raise('RESERVATION_NOT_FOUND',
+                format('reservation %s not found', p_reservation_id));
+        ELSIF v_reservation.status = 'released' THEN
+            PERFORM public.credits_raise('RESERVATION_RELEASED',
+                format('reservation %s was released and cannot be settled', p_reservation_id));
+        END IF;
+        -- settled before: the same amount is a replay of that answer, another amount an error.
+        IF v_reservation.settled_credits <> p_actual_credits THEN
+            PERFORM public.credits_raise('RESERVATION_ALREADY_SETTLED',
+                format('reservation %s was already settled with %s credits', p_reservation_id,
+                       v_reservation.settled_credits));
+        END IF;
+        v_replayed := true;
+        SELECT * INTO v_tx FROM public.credit_transactions
+        WHERE reservation_id = v_reservation.id AND transaction_type = 'ai_consumption';
     END IF;
 
     RETURN public.credits_reservation_json(v_reservation, v_replayed, v_balance) || jsonb_build_object(
