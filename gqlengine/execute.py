@@ -339,22 +339,28 @@ class Engine:
                 result = self._introspect(rs, entry, item.value, raw_vars)
                 out.append(f"{_raw(item.alias)}:{_raw(result)}")
             elif item.kind == "action":
-                from gqlengine.actions import call_action
-
-                name, nodes = item.value
-                result = await call_action(
-                    self,
-                    rs,
-                    self.model.actions[name],
-                    nodes,
-                    entry.document,
-                    variables,
-                    session,
-                    headers,
-                    body["query"],
-                )
+                result = await self._call_action(item, rs, entry, variables, session, headers, body["query"])
                 out.append(f"{_raw(item.alias)}:{_raw(result)}")
         return '{"data":{' + ",".join(out) + "}}"
+
+    async def _call_action(
+        self,
+        item: Any,
+        rs: RoleSchema,
+        entry: _CacheEntry,
+        variables: dict[str, Any],
+        session: Session,
+        headers: dict[str, str],
+        query: str,
+    ) -> Any:
+        """An action root field: the handler's answer. Hasura never rolls a handler back with the request."""
+        from gqlengine.actions import call_action
+
+        assert self.model is not None
+        name, nodes = item.value
+        return await call_action(
+            self, rs, self.model.actions[name], nodes, entry.document, variables, session, headers, query
+        )
 
     async def _run_mutation(
         self,
@@ -379,20 +385,7 @@ class Engine:
                     if item.kind == "typename":
                         out.append(f"{_raw(item.alias)}:{_raw(item.value)}")
                     elif item.kind == "action":
-                        from gqlengine.actions import call_action
-
-                        name, nodes = item.value
-                        result = await call_action(
-                            self,
-                            rs,
-                            self.model.actions[name],
-                            nodes,
-                            entry.document,
-                            variables,
-                            session,
-                            headers,
-                            query,
-                        )
+                        result = await self._call_action(item, rs, entry, variables, session, headers, query)
                         out.append(f"{_raw(item.alias)}:{_raw(result)}")
                     elif item.kind == "mutation":
                         answer = await self._mutate(conn, item.value, variables, session)
