@@ -75,8 +75,11 @@ async def _ledger_rows(url: str, org: str, total: int) -> None:
     conn = await asyncpg.connect(url)
     try:
         have = await conn.fetchval("select count(*) from credit_transactions where organization_id = $1", org)
-        balance = await conn.fetchval("select get_available_credits($1) + reserved_credits "
-                                      "from organization_credit_balances where organization_id = $1", org)
+        balance = await conn.fetchval(
+            "select get_available_credits($1) + reserved_credits "
+            "from organization_credit_balances where organization_id = $1",
+            org,
+        )
         await conn.execute(
             """
             insert into credit_transactions (organization_id, transaction_type, credits_amount, balance_after,

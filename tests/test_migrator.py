@@ -114,6 +114,10 @@ def test_cli_status_table_like_hasura(empty_db_url: str, project: Path) -> None:
     assert lines[1].split() == ["1700000000100", "create_a", "Present", "Present"]
     assert "1 migration(s) reversed" in cli("migrate", "down", "1")
     assert cli("migrate", "status").splitlines()[2].split() == [
-        "1700000000200", "create_b", "Present", "Not", "Present",
+        "1700000000200",
+        "create_b",
+        "Present",
+        "Not",
+        "Present",
     ]
     assert "Seeds planted" in cli("seed", "apply")

@@ -47,8 +47,6 @@ def hasura(http: httpx.AsyncClient, app: Starlette) -> Hasura:
     return Hasura(http, app.state.pool)
 
 
-
-
 @pytest.fixture(scope="module")
 def service_url(db_url: str) -> Iterator[str]:
     """The service over real HTTP (see tests.servers.start_uvicorn)."""
