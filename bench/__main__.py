@@ -90,6 +90,7 @@ def main() -> None:
     if r := results.get("sql"):
         _row("(b)/(a) at 16 clients", _ratio(r["b_cps_16"], r["a_tps_16"]), "target >= 1.2")
         _row("(c)/(a) at 16 clients", _ratio(r["c_cps_16"], r["a_tps_16"]))
+        _row("(b0)/(a) at 16 clients, bare yardstick", _ratio(r["b0_cps_16"], r["a_tps_16"]))
         _row("(d 1M)/(d 100)", _ratio(r["d_ms_1000000"], r["d_ms_100"]), "target <= 1.2")
     if s := results.get("service"):
         ratio, p99 = s["service_cps"] / s["direct_cps"], s["service_side_p99_ms"]
