@@ -405,3 +405,17 @@ def dispute_created(payment_intent: str, charge_id: str, amount: int) -> dict[st
         "metadata": {},
     }
     return event("charge.dispute.created", obj)
+
+
+def dispute_closed(payment_intent: str, charge_id: str, amount: int, status: str) -> dict[str, Any]:
+    """charge.dispute.closed; status: won, lost or warning_closed (an inquiry that was never escalated)."""
+    obj = {
+        "id": new_id("dp"),
+        "object": "dispute",
+        "amount": amount,
+        "charge": charge_id,
+        "payment_intent": payment_intent,
+        "status": status,
+        "metadata": {},
+    }
+    return event("charge.dispute.closed", obj)

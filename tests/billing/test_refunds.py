@@ -1,4 +1,5 @@
-"""Refunds and disputes take back exactly the refunded share of a top-up, once per amount."""
+"""Refunds and disputes take back exactly the refunded share of a top-up, once per amount; a won dispute gives
+it back."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal
 import asyncpg
 import pytest
 
-from .fake_stripe import charge_refunded, completed_session, dispute_created, new_id
+from .fake_stripe import charge_refunded, completed_session, dispute_closed, dispute_created, new_id
 from .helpers import Billing, new_org
 
 
@@ -75,6 +76,94 @@ async def test_dispute_claws_back_disputed_amount(billing: Billing) -> None:
     assert await _refunds(billing, org) == [Decimal(-100)]
     assert (await billing.purchase(purchase_id))["status"] == "refunded"
     assert await billing.invariants(org) == []
+
+
+async def _reinstated(billing: Billing, org: str) -> list[Decimal]:
+    return [
+        r["credits_amount"]
+        for r in await billing.topup_rows(org)
+        if r["transaction_type"] == "topup_purchase" and "topup_reinstate:" in r["idempotency_key"]
+    ]
+
+
+async def test_won_dispute_gives_the_credits_back_once(billing: Billing) -> None:
+    org = await new_org(billing.pool)
+    purchase_id, intent = await _paid(billing, org, "pkg_popular")  # 500 credits for 3999 cents
+    bonus = await billing.bonus(org)
+    charge = new_id("ch")
+    assert (await billing.stripe_event(dispute_created(intent, charge, 3999)))["outcome"] == "clawed_back"
+    assert await billing.bonus(org) == bonus - 500
+
+    won = dispute_closed(intent, charge, 3999, "won")
+    answer = await billing.stripe_event(won)
+    assert answer["outcome"] == "reinstated"
+    assert await billing.bonus(org) == bonus
+    assert await _reinstated(billing, org) == [Decimal(500)]
+    purchase = await billing.purchase(purchase_id)
+    assert (purchase["status"], purchase["refunded_credits"], purchase["dispute_won_amount_cents"]) == (
+        "fulfilled",
+        Decimal(0),
+        3999,
+    )
+
+    # Stripe retries and repeats: the same closure again changes nothing.
+    again = dispute_closed(intent, charge, 3999, "won")
+    assert (await billing.stripe_event(again))["outcome"] == "nothing_to_reinstate"
+    redelivered = await billing.deliver_stripe_event(won["id"])  # Hasura delivering the first one again
+    assert redelivered.status_code == 200 and redelivered.json()["outcome"] == "reinstated"
+    assert await _reinstated(billing, org) == [Decimal(500)]
+    assert await billing.bonus(org) == bonus
+    assert await billing.invariants(org) == []
+
+
+async def test_refund_after_a_won_dispute_is_taken_back_again(billing: Billing) -> None:
+    # The target climbs back through values it had before the win; the ledger keys must not collide.
+    org = await new_org(billing.pool)
+    purchase_id, intent = await _paid(billing, org, "pkg_starter")  # 100 credits for 999 cents
+    bonus = await billing.bonus(org)
+    charge = new_id("ch")
+    await billing.stripe_event(dispute_created(intent, charge, 999))
+    await billing.stripe_event(dispute_closed(intent, charge, 999, "won"))
+    assert await billing.bonus(org) == bonus
+    assert (await billing.stripe_event(charge_refunded(intent, 999, 999, charge)))["outcome"] == "clawed_back"
+    assert await _refunds(billing, org) == [Decimal(-100), Decimal(-100)]
+    assert await billing.bonus(org) == bonus - 100
+    assert (await billing.purchase(purchase_id))["status"] == "refunded"
+    assert await billing.invariants(org) == []
+
+
+async def test_dispute_closed_before_created_moves_nothing(billing: Billing) -> None:
+    org = await new_org(billing.pool)
+    _, intent = await _paid(billing, org, "pkg_starter")
+    bonus = await billing.bonus(org)
+    charge = new_id("ch")
+    assert (await billing.stripe_event(dispute_closed(intent, charge, 999, "won")))["outcome"] == (
+        "nothing_to_reinstate"
+    )
+    assert (await billing.stripe_event(dispute_created(intent, charge, 999)))["outcome"] == (
+        "nothing_to_claw_back"
+    )
+    assert await billing.bonus(org) == bonus
+    assert await _refunds(billing, org) == [] and await _reinstated(billing, org) == []
+    assert await billing.invariants(org) == []
+
+
+async def test_lost_dispute_keeps_the_clawback_and_catches_a_missing_created_event(billing: Billing) -> None:
+    org = await new_org(billing.pool)
+    _, intent = await _paid(billing, org, "pkg_starter")
+    charge = new_id("ch")
+    await billing.stripe_event(dispute_created(intent, charge, 999))
+    assert (await billing.stripe_event(dispute_closed(intent, charge, 999, "lost")))["outcome"] == (
+        "nothing_to_claw_back"
+    )
+    assert await _refunds(billing, org) == [Decimal(-100)]
+
+    other = await new_org(billing.pool)
+    _, other_intent = await _paid(billing, other, "pkg_starter")
+    lost = dispute_closed(other_intent, new_id("ch"), 999, "lost")  # its created event never arrived
+    assert (await billing.stripe_event(lost))["outcome"] == "clawed_back"
+    assert await _refunds(billing, other) == [Decimal(-100)]
+    assert await billing.invariants(org) == [] and await billing.invariants(other) == []
 
 
 async def test_refund_of_spent_credits_becomes_debt_that_blocks_reservations(billing: Billing) -> None:
