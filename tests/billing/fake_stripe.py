@@ -394,22 +394,8 @@ def charge_refunded(
     return event("charge.refunded", obj)
 
 
-def dispute_created(payment_intent: str, charge_id: str, amount: int) -> dict[str, Any]:
-    obj = {
-        "id": new_id("dp"),
-        "object": "dispute",
-        "amount": amount,
-        "charge": charge_id,
-        "payment_intent": payment_intent,
-        "status": "needs_response",
-        "metadata": {},
-    }
-    return event("charge.dispute.created", obj)
-
-
-def dispute_closed(payment_intent: str, charge_id: str, amount: int, status: str) -> dict[str, Any]:
-    """charge.dispute.closed; status: won, lost or warning_closed (an inquiry that was never escalated)."""
-    obj = {
+def _dispute(payment_intent: str, charge_id: str, amount: int, status: str) -> dict[str, Any]:
+    return {
         "id": new_id("dp"),
         "object": "dispute",
         "amount": amount,
@@ -418,4 +404,12 @@ def dispute_closed(payment_intent: str, charge_id: str, amount: int, status: str
         "status": status,
         "metadata": {},
     }
-    return event("charge.dispute.closed", obj)
+
+
+def dispute_created(payment_intent: str, charge_id: str, amount: int) -> dict[str, Any]:
+    return event("charge.dispute.created", _dispute(payment_intent, charge_id, amount, "needs_response"))
+
+
+def dispute_closed(payment_intent: str, charge_id: str, amount: int, status: str) -> dict[str, Any]:
+    """charge.dispute.closed; status: won, lost or warning_closed (an inquiry that was never escalated)."""
+    return event("charge.dispute.closed", _dispute(payment_intent, charge_id, amount, status))
