@@ -42,8 +42,16 @@ async def _admin(url: str) -> asyncpg.Connection:
 async def _build_template(url: str, name: str) -> None:
     conn = await _admin(url)
     try:
+        # Test sessions started side by side (several checkouts, or pytest runs in parallel) would otherwise
+        # each build the same template and race on the final rename; the lock ends with the connection.
+        await conn.execute("select pg_advisory_lock(hashtext('credits test template'))")
         if await conn.fetchval("select 1 from pg_database where datname = $1", name):
             return
+        for (stale,) in await conn.fetch(
+            "select datname from pg_database where datname like 'credits\\_tpl\\_%\\_building\\_%'"
+        ):
+            # Left by a session killed mid-build (only a lock holder builds, so none is in progress).
+            await conn.execute(f'drop database if exists "{stale}" with (force)')
         building = f"{name}_building_{os.getpid()}"
         await conn.execute(f'drop database if exists "{building}"')
         await conn.execute(f'create database "{building}"')
