@@ -214,6 +214,20 @@ def _is_session_var(value: Any) -> bool:
     return isinstance(value, str) and value.lower().startswith("x-hasura-")
 
 
+# Types whose text input depends on session settings (DateStyle, TimeZone, IntervalStyle): PostgreSQL cannot
+# fold the cast of a parameter to them and would parse the text again for every row a filter looks at.
+_STABLE_INPUT = frozenset(
+    {"date", "time", "timetz", "timestamp", "timestamptz", "interval"}
+    | {"time with time zone", "time without time zone", "timestamp with time zone"}
+    | {"timestamp without time zone"}
+)
+
+
+def _once(expr: str, cast: str) -> str:
+    """A parameter cast evaluated once per statement (an init plan) when its input is not immutable."""
+    return f"(SELECT {expr})" if cast.lower() in _STABLE_INPUT else expr
+
+
 class Compiler:
     def __init__(
         self,
@@ -266,24 +280,23 @@ class Compiler:
         is_json = cast in ("json", "jsonb")
         if isinstance(value, Var):
             null_error = value.null_error if isinstance(value, NonNullVar) else None
-            return (
-                f"{self.param(Param('var', value.name, json=is_json, null_error=null_error))}::text::{cast}"
-            )
+            p = self.param(Param("var", value.name, json=is_json, null_error=null_error))
+            return _once(f"{p}::text::{cast}", cast)
         if session_ok and _is_session_var(value):
-            return f"{self.param(Param('session', value.lower()))}::text::{cast}"
+            return _once(f"{self.param(Param('session', value.lower()))}::text::{cast}", cast)
         text = json.dumps(value) if is_json and value is not None else to_text(value)
-        return f"{self.param(Param('lit', text))}::text::{cast}"
+        return _once(f"{self.param(Param('lit', text))}::text::{cast}", cast)
 
     def array(self, value: Any, cast: str, session_ok: bool = False) -> str:
         if isinstance(value, Var):
             null_error = value.null_error if isinstance(value, NonNullVar) else None
-            return (
-                f"{self.param(Param('var', value.name, array=True, null_error=null_error))}::text[]::{cast}[]"
-            )
+            p = self.param(Param("var", value.name, array=True, null_error=null_error))
+            return _once(f"{p}::text[]::{cast}[]", cast)
         if session_ok and _is_session_var(value):
-            return f"{self.param(Param('session', value.lower()))}::text::{cast}[]"
+            return _once(f"{self.param(Param('session', value.lower()))}::text::{cast}[]", cast)
         if isinstance(value, list) and not any(isinstance(v, Var) for v in value):
-            return f"{self.param(Param('lit', [to_text(v) for v in value], array=True))}::text[]::{cast}[]"
+            p = self.param(Param("lit", [to_text(v) for v in value], array=True))
+            return _once(f"{p}::text[]::{cast}[]", cast)
         items = [self.scalar(v, cast, session_ok) for v in value or []]
         return f"ARRAY[{', '.join(items)}]::{cast}[]"
 
@@ -973,7 +986,8 @@ class Compiler:
             inner.append(f"{a}.{q(c)} AS {q('c_' + c)}")
         inner += [f"{e} AS o{i}" for i, (e, _) in enumerate(order)]
         inner_order = " ORDER BY " + ", ".join(f"{e} {d}" for e, d in order) if order else ""
-        if cap is not None:
+        if cap is not None and any(n[0].name.value == "nodes" for n in fields.values()):
+            # The cap applies to `nodes` only; plain aggregates need no row numbers (a window is a real cost).
             inner.append(f"row_number() OVER ({inner_order.strip()}) AS rn")
         if not inner:
             inner.append("1 AS _one")
