@@ -24,7 +24,7 @@ import asyncpg
 import jwt
 
 from bench import service
-from bench.service import CLIENTS, ROUNDS, HttpPool, Measurement, Server, alternate, cpu_note
+from bench.service import CLIENTS, ROUNDS, HttpPool, Measurement, Server, alternate, cpu_note, direct_pool
 
 ORG = "bench_9999"
 LEDGER_ROWS = 1_000
@@ -129,7 +129,7 @@ async def _compare(
 ) -> dict[int, tuple[Measurement, Measurement]]:
     """Check that both sides answer the same data, then (direct, engine) at 16 clients and at 1 client."""
     body = json.dumps({"query": QUERY, "variables": {"since": since.isoformat()}}).encode()
-    pool = await asyncpg.create_pool(url, min_size=CLIENTS, max_size=CLIENTS)
+    pool = await direct_pool(url)
     try:
         async with HttpPool("127.0.0.1", server.port, {"Authorization": f"Bearer {token}"}) as client:
             async with pool.acquire() as conn:

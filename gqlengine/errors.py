@@ -46,11 +46,12 @@ _RULES: list[tuple[re.Pattern[str], Any]] = [
     ),
     (re.compile(r"Unknown fragment '(\w+)'\."), lambda m: f"fragment '{m[1]}' is undefined"),
     (re.compile(r"Schema is not configured to execute mutation operation\."), lambda m: "no mutations exist"),
+    (re.compile(r"Variable '\$(\w+)' is not defined.*"), lambda m: f"unbound variable '{m[1]}'"),
+    # A cycle the operation reaches is named by _fragment_cycle; this is for one it never spreads.
     (
         re.compile(r"Cannot spread fragment '(\w+)' within itself.*"),
         lambda m: f"the fragment definition(s) {m[1]} form a cycle",
     ),
-    (re.compile(r"Variable '\$(\w+)' is not defined.*"), lambda m: f"unbound variable '{m[1]}'"),
 ]
 
 
@@ -92,6 +93,42 @@ def _walk(
     return paths
 
 
+def _english_list(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return f"{', '.join(names[:-1])}, and {names[-1]}"
+
+
+def _fragment_cycle(
+    op: gast.OperationDefinitionNode, fragments: dict[str, gast.FragmentDefinitionNode]
+) -> GQLError | None:
+    """The first cycle met while inlining fragments depth-first, named and located as Hasura's inliner does
+    (a spread adds `.selectionSet`, then the fragment's name; a fragment inlined once is not walked again)."""
+    done: set[str] = set()
+
+    def walk(sel: Any, path: str, stack: list[str]) -> GQLError | None:
+        for s in sel.selections if sel else ():
+            if isinstance(s, gast.FieldNode):
+                found = walk(s.selection_set, f"{path}.selectionSet.{s.name.value}", stack)
+            elif isinstance(s, gast.InlineFragmentNode):
+                found = walk(s.selection_set, path, stack)
+            else:
+                name, at = s.name.value, f"{path}.selectionSet"
+                if name in done or name not in fragments:
+                    continue
+                if name in stack:
+                    cycle = [name, *stack[stack.index(name) + 1 :]]
+                    message = f"the fragment definition(s) {_english_list(cycle)} form a cycle"
+                    return GQLError(message, "validation-failed", at)
+                found = walk(fragments[name].selection_set, f"{at}.{name}", [*stack, name])
+                done.add(name)
+            if found is not None:
+                return found
+        return None
+
+    return walk(op.selection_set, "$", [])
+
+
 def translate(
     err: GraphQLError, document: gast.DocumentNode, op: gast.OperationDefinitionNode | None
 ) -> GQLError:
@@ -107,10 +144,12 @@ def translate(
             message = fmt(m)
             break
     path = "$"
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)}
+    if op is not None and err.message.startswith("Cannot spread fragment"):
+        cycle = _fragment_cycle(op, fragments)
+        if cycle is not None:
+            return cycle
     if op is not None and err.nodes:
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)
-        }
         paths = _walk(op, fragments)
         for node in reversed(err.nodes):
             if id(node) in paths:

@@ -8,6 +8,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -110,6 +111,40 @@ class _DropUndefined(Visitor):
         return self._drop(node)
 
 
+class _OffsetsAsInts(Visitor):
+    def __init__(self, values: set[int]) -> None:
+        super().__init__()
+        self.values = values
+
+    def enter_argument(self, node: gast.ArgumentNode, *_: Any) -> Any:
+        if (
+            node.name.value == "offset"
+            and id(node.value) in self.values
+            and isinstance(node.value, gast.StringValueNode)
+        ):
+            return gast.ArgumentNode(name=node.name, value=gast.IntValueNode(value=node.value.value))
+        return None
+
+
+def _string_offsets_as_ints(
+    document: gast.DocumentNode, errors: list[GraphQLError]
+) -> gast.DocumentNode | None:
+    """Hasura parses `offset` as a BigInt, which also takes a string of digits (`offset: "1"`); the schema
+    still says Int, so such a literal fails graphql-core's validation. The document with those literals as
+    Int literals, or None when no error is about one."""
+    values = {
+        id(n)
+        for e in errors
+        for n in e.nodes or ()
+        if isinstance(n, gast.StringValueNode) and re.fullmatch(r"[0-9]+", n.value)
+    }
+    if not values:
+        return None
+    offsets = _OffsetsAsInts(values)
+    rewritten = visit(document, offsets)
+    return rewritten if rewritten is not document else None
+
+
 def _without_undefined(entry: _CacheEntry, names: frozenset[str], op_name: str | None) -> _CacheEntry:
     variant = entry.without.get(names)
     if variant is None:
@@ -140,6 +175,14 @@ def _schema_key(role: str, backend: bool) -> str:
 
 def _raw(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+async def keep_session(conn: asyncpg.Connection) -> None:
+    """The pool's reset: skip asyncpg's default session reset, a round trip on every release.
+
+    GraphQL requests leave nothing behind (session variables are set transaction-locally); only `run_sql`
+    can, and it resets its connection itself. asyncpg still rolls back an open transaction before this.
+    """
 
 
 class Engine:
@@ -181,6 +224,7 @@ class Engine:
             max_size=self.settings.pool_size,
             statement_cache_size=1024,
             max_cached_statement_lifetime=0,
+            reset=keep_session,
         )
         await self.reload()
         for service in self.services:
@@ -275,6 +319,12 @@ class Engine:
         if op is not None and op.operation == gast.OperationType.MUTATION and rs.schema.mutation_type is None:
             raise GQLError("no mutations exist", "validation-failed", "$")
         errors = validate(rs.schema, document, _RULES)
+        if errors:
+            lenient = _string_offsets_as_ints(document, errors)
+            if lenient is not None:
+                document = lenient
+                op = _operation(document, op_name) if op is not None else None
+                errors = validate(rs.schema, document, _RULES)
         if errors:
             raise translate(errors[0], document, op)
         if op is None:
@@ -511,6 +561,16 @@ class Engine:
         return next(iter(data.values()), None)
 
 
+_INTEGRITY = {
+    "23001": ("constraint-violation", "Can not delete or update due to data being referred. "),
+    "23502": ("constraint-violation", "Not-NULL violation. "),
+    "23503": ("constraint-violation", "Foreign key violation. "),
+    "23505": ("constraint-violation", "Uniqueness violation. "),
+    "23514": ("permission-error", "Check constraint violation. "),
+    "23P01": ("constraint-violation", "Exclusion violation. "),
+}
+
+
 def pg_error(exc: asyncpg.PostgresError, sql: str, path: str = "$") -> GQLError:
     state = getattr(exc, "sqlstate", "") or ""
     # The primary message only: Hasura keeps DETAIL in `internal.error.description`.
@@ -527,16 +587,19 @@ def pg_error(exc: asyncpg.PostgresError, sql: str, path: str = "$") -> GQLError:
         },
         "arguments": [],
     }
+    # Hasura's DML error handler: these are the client's doing and carry no `internal` details.
+    if state == "22025":  # invalid escape sequence (a LIKE pattern): a bad request
+        return GQLError(message, "bad-request", path)
     if state.startswith("22"):
-        return GQLError(message, "data-exception", path, internal=internal)
+        return GQLError(message, "data-exception", path)
+    if state.startswith("23"):
+        code, prefix = _INTEGRITY.get(state, ("constraint-violation", ""))
+        return GQLError(prefix + message, code, path)
+    if state == "42P10":
+        message = "there is no unique or exclusion constraint on target column(s)"
+        return GQLError(message, "constraint-error", path)
+    if state == "42704":
+        return GQLError(message, "constraint-error", path)
     if state == "40001":
         return GQLError("serialization failure", "concurrent-update", path, internal=internal)
-    if state == "23505":
-        return GQLError(f"Uniqueness violation. {message}", "constraint-violation", path, internal=internal)
-    if state == "23503":
-        return GQLError(f"Foreign key violation. {message}", "constraint-violation", path, internal=internal)
-    if state == "23502":
-        return GQLError(f"Not-NULL violation. {message}", "constraint-violation", path, internal=internal)
-    if state == "23514":
-        return GQLError(f"Check constraint violation. {message}", "permission-error", path, internal=internal)
     return GQLError("database query error", "unexpected", path, internal=internal)

@@ -205,17 +205,22 @@ async def run_sql(engine: Engine, args: Any) -> Any:
     sql = args.get("sql", "")
     read_only = bool(args.get("read_only", False))
     try:
-        async with engine.pool.acquire() as conn, conn.transaction(readonly=read_only):
+        async with engine.pool.acquire() as conn:
             try:
-                async with conn.transaction():
-                    stmt = await conn.prepare(sql)
-                    records = await stmt.fetch()
-                    attrs = [a.name for a in stmt.get_attributes()]
-            except asyncpg.PostgresSyntaxError as exc:
-                if "multiple commands" not in str(exc):
-                    raise
-                await conn.execute(sql)
-                records, attrs = [], []
+                async with conn.transaction(readonly=read_only):
+                    try:
+                        async with conn.transaction():
+                            stmt = await conn.prepare(sql)
+                            records = await stmt.fetch()
+                            attrs = [a.name for a in stmt.get_attributes()]
+                    except asyncpg.PostgresSyntaxError as exc:
+                        if "multiple commands" not in str(exc):
+                            raise
+                        await conn.execute(sql)
+                        records, attrs = [], []
+            finally:
+                # Arbitrary SQL may leave SETs, LISTENs or advisory locks behind; the pool does not reset.
+                await conn.reset()
     except asyncpg.PostgresError as exc:
         raise AdminError(
             "query execution failed",

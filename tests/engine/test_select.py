@@ -126,6 +126,14 @@ async def test_order_by_object_relationship_column(gql):
 async def test_limit_offset_and_distinct_on(gql):
     r = await gql("{ author(order_by: {id: asc}, limit: 2, offset: 1) { id } }", admin=True)
     assert r["data"]["author"] == [{"id": 2}, {"id": 3}]
+    # Hasura reads offset as a BigInt, which takes a string of digits too; limit stays a strict Int.
+    r = await gql('{ author(order_by: {id: asc}, limit: 1, offset: "2") { id } }', admin=True)
+    assert r["data"]["author"] == [{"id": 3}]
+    r = await gql('{ author(limit: "1") { id } }', admin=True)
+    assert r["errors"][0]["extensions"] == {
+        "path": "$.selectionSet.author.args.limit",
+        "code": "validation-failed",
+    }
     r = await gql("{ author(distinct_on: org, order_by: [{org: asc}, {id: desc}]) { id org } }", admin=True)
     assert r["data"]["author"] == [{"id": 2, "org": "acme"}, {"id": 4, "org": "globex"}]
     r = await gql("{ author(distinct_on: [org], order_by: {id: asc}) { id } }", admin=True)
@@ -191,6 +199,21 @@ async def test_variables_fragments_aliases_and_several_root_fields(gql):
     }
 
 
+async def test_fragment_cycle_is_named_and_located_as_hasura_does(gql):
+    q = """{ author { ...A } }
+    fragment A on author { id articles { ...B } }
+    fragment B on article { title author { ...A } }"""
+    r = await gql(q, admin=True)
+    assert r["errors"][0] == {
+        "message": "the fragment definition(s) A and B form a cycle",
+        "extensions": {
+            "path": "$.selectionSet.author.selectionSet.A.selectionSet.articles.selectionSet.B"
+            ".selectionSet.author.selectionSet",
+            "code": "validation-failed",
+        },
+    }
+
+
 async def test_skip_and_include_directives(gql):
     q = "query($s: Boolean!) { author_by_pk(id: 1) { id name @skip(if: $s) } }"
     assert (await gql(q, {"s": True}, admin=True))["data"]["author_by_pk"] == {"id": 1}
@@ -244,6 +267,12 @@ async def test_data_exception_from_postgres(gql):
     r = await gql('{ author(where: {rating: {_eq: "abc"}}) { id } }', admin=True)
     assert r["errors"][0]["extensions"]["code"] == "data-exception"
     assert "invalid input syntax for type numeric" in r["errors"][0]["message"]
+
+
+async def test_bad_like_pattern_is_a_bad_request(gql):
+    r = await gql('{ author(where: {name: {_like: "\\\\"}}) { id } }', admin=True)
+    assert r["errors"][0]["extensions"]["code"] == "bad-request"
+    assert r["errors"][0]["message"] == "LIKE pattern must not end with escape character"
 
 
 async def test_repeated_query_reuses_the_cached_plan(client):
