@@ -9,6 +9,8 @@ from __future__ import annotations
 import hmac
 import json
 import os
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +48,12 @@ class JWTConfig:
     audience: Any = None
     issuer: str | None = None
     leeway: int = 0
+    # Tokens whose signature and claims were verified: token -> (payload, exp). A client sends the same
+    # token with every request until it expires, and verifying it again costs more than the rest of the
+    # request's Python work. Expiry is checked on every hit.
+    verified: OrderedDict[str, tuple[dict[str, Any], float | None]] = field(
+        default_factory=OrderedDict, repr=False, compare=False
+    )
 
     @classmethod
     def from_env(cls, raw: str) -> JWTConfig:
@@ -123,9 +131,30 @@ def _claim_value(v: Any) -> str:
     return str(v)
 
 
-def _from_jwt(token: str, headers: dict[str, str], conf: JWTConfig) -> Session:
+VERIFIED_TOKENS = 4096
+
+
+def _verified_payload(token: str, conf: JWTConfig) -> dict[str, Any]:
+    hit = conf.verified.get(token)
+    if hit is not None:
+        payload, exp = hit
+        if exp is None or time.time() < exp + conf.leeway:
+            conf.verified.move_to_end(token)
+            return payload
+        del conf.verified[token]
+    payload = _decode(token, conf)
+    exp = payload.get("exp")
+    # A token not valid yet (nbf) was refused above; only numeric expiries are trusted for the cache.
+    if exp is None or isinstance(exp, int | float):
+        conf.verified[token] = (payload, None if exp is None else float(exp))
+        if len(conf.verified) > VERIFIED_TOKENS:
+            conf.verified.popitem(last=False)
+    return payload
+
+
+def _decode(token: str, conf: JWTConfig) -> dict[str, Any]:
     try:
-        payload = jwt.decode(
+        return jwt.decode(
             token,
             conf.key,
             algorithms=conf.algorithms,
@@ -144,6 +173,10 @@ def _from_jwt(token: str, headers: dict[str, str], conf: JWTConfig) -> Session:
         raise GQLError("Could not verify JWT: JWTNotInIssuer", "invalid-jwt") from exc
     except jwt.PyJWTError as exc:
         raise GQLError(f"Could not verify JWT: {exc}", "invalid-jwt") from exc
+
+
+def _from_jwt(token: str, headers: dict[str, str], conf: JWTConfig) -> Session:
+    payload = _verified_payload(token, conf)
     claims = _claims_of(payload, conf)
     default_role = claims.get("x-hasura-default-role")
     allowed = claims.get("x-hasura-allowed-roles")

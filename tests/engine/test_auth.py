@@ -81,6 +81,28 @@ async def test_jwt_bad_signature_and_expired(client):
     assert _err(r) == ("Could not verify JWT: JWTExpired", "invalid-jwt")
 
 
+async def test_a_token_accepted_before_stops_working_when_it_expires(client):
+    # Verified tokens are remembered; the memory must not outlive the token.
+    soon = jwt.encode(
+        {
+            "exp": time.time() + 1.0,
+            "https://hasura.io/jwt/claims": {
+                "x-hasura-default-role": "user",
+                "x-hasura-allowed-roles": ["user"],
+                "x-hasura-org": "acme",
+            },
+        },
+        "engine-test-jwt-key-0123456789abcdef0123456789",
+        algorithm="HS256",
+    )
+    headers = {"authorization": f"Bearer {soon}"}
+    for _ in range(2):
+        assert "data" in await client.gql("{ author { id } }", headers=headers)
+    time.sleep(1.1)
+    r = await client.gql("{ author { id } }", headers=headers)
+    assert _err(r) == ("Could not verify JWT: JWTExpired", "invalid-jwt")
+
+
 def test_missing_authorization_without_unauthorized_role():
     conf = AuthConfig(
         admin_secret="s", jwt=JWTConfig.from_env('{"type":"HS256","key":"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"}')
