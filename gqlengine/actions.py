@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
@@ -16,6 +17,7 @@ from graphql import (
     GraphQLArgument,
     GraphQLBoolean,
     GraphQLEnumType,
+    GraphQLEnumValue,
     GraphQLField,
     GraphQLFloat,
     GraphQLID,
@@ -88,16 +90,19 @@ class ActionTypes:
         for s in ct.get("scalars") or []:
             self.named[s["name"]] = scalar_for(s["name"])
         for e in ct.get("enums") or []:
-            self.named[e["name"]] = GraphQLEnumType(e["name"], [v["value"] for v in e.get("values") or []])
+            values = {v["value"]: GraphQLEnumValue(v["value"]) for v in e.get("values") or []}
+            self.named[e["name"]] = GraphQLEnumType(e["name"], values)
+        # Fields are thunks: a type may name another defined later (or itself).
         for i in ct.get("input_objects") or []:
-            self.named[i["name"]] = GraphQLInputObjectType(
-                i["name"],
-                lambda i=i: {f["name"]: GraphQLInputField(self.type(f["type"])) for f in i["fields"]},
-            )
+            self.named[i["name"]] = GraphQLInputObjectType(i["name"], self._input_fields(i["fields"]))
         for o in ct.get("objects") or []:
-            self.named[o["name"]] = GraphQLObjectType(
-                o["name"], lambda o=o: {f["name"]: GraphQLField(self.type(f["type"])) for f in o["fields"]}
-            )
+            self.named[o["name"]] = GraphQLObjectType(o["name"], self._output_fields(o["fields"]))
+
+    def _input_fields(self, fields: list[Any]) -> Callable[[], dict[str, GraphQLInputField]]:
+        return lambda: {f["name"]: GraphQLInputField(self.type(f["type"])) for f in fields}
+
+    def _output_fields(self, fields: list[Any]) -> Callable[[], dict[str, GraphQLField]]:
+        return lambda: {f["name"]: GraphQLField(self.type(f["type"])) for f in fields}
 
     def named_type(self, name: str) -> GraphQLNamedType:
         if name in _BUILTINS:

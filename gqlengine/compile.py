@@ -442,15 +442,15 @@ class Compiler:
             if not cols:
                 stmt = f"INSERT INTO {qt(t.key)} AS {a} DEFAULT VALUES"
             else:
-                rows = []
+                values_rows: list[str] = []
                 for o in objects:
                     vals = [
                         presets[c] if c in presets else (self.scalar(o[c], cast(c)) if c in o else "DEFAULT")
                         for c in cols
                     ]
-                    rows.append("(" + ", ".join(vals) + ")")
+                    values_rows.append("(" + ", ".join(vals) + ")")
                 collist = ", ".join(q(c) for c in cols)
-                stmt = f"INSERT INTO {qt(t.key)} AS {a} ({collist}) VALUES {', '.join(rows)}"
+                stmt = f"INSERT INTO {qt(t.key)} AS {a} ({collist}) VALUES {', '.join(values_rows)}"
             stmt += self.on_conflict_sql(t, a, self.resolve(args.get("on_conflict")))
             # xmax = 0 tells a row this statement inserted from one an upsert updated.
             inserted = f"({a}.xmax = 0)" if table.kind in ("r", "p") else "true"  # views have no xmax
@@ -737,6 +737,7 @@ class Compiler:
                     expr = f"({expr} #> {self.param(Param('lit', elements, array=True))}::text[])"
             elif name in t.computed_fields and t.computed_fields[name].returns_table:
                 cf = t.computed_fields[name]
+                assert cf.returns_table is not None
                 target = self.rs.views[cf.returns_table]
                 args = self.args(nodes)
                 expr = self.select_array(
@@ -900,6 +901,7 @@ class Compiler:
                     )
                 else:
                     cf = t.computed_fields[base]
+                    assert cf.returns_table is not None
                     target = self.rs.views[cf.returns_table]
                     src = f"FROM {self.function_call(cf, alias)} AS {ta} WHERE {self.perm_filter(target, ta)}"
                 for fn, spec in value.items():

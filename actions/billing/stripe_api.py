@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import stripe
 
 from actions.billing.config import BillingSettings
 from actions.errors import ActionError
+
+if TYPE_CHECKING:  # the SDK exports the type only from its private module
+    from stripe._base_address import BaseAddresses
 
 STRIPE_NOT_CONFIGURED = "STRIPE_NOT_CONFIGURED"
 STRIPE_ERROR = "STRIPE_ERROR"
@@ -16,10 +21,10 @@ def stripe_client(settings: BillingSettings) -> stripe.StripeClient:
         raise ActionError(
             STRIPE_NOT_CONFIGURED, "payments are not configured (CREDITS_STRIPE_SECRET_KEY)", status=400
         )
-    base = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
+    base: BaseAddresses = {"api": settings.stripe_api_base} if settings.stripe_api_base else {}
     return stripe.StripeClient(
         settings.stripe_secret_key.get_secret_value(),
-        base_addresses=base or {},
+        base_addresses=base,
         http_client=stripe.HTTPXClient(),
         # Retries reuse the idempotency key, so a lost response never creates a second object.
         max_network_retries=2,

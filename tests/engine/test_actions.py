@@ -20,12 +20,13 @@ from .conftest import Client, start_engine, write_metadata
 
 ACTIONS_GRAPHQL = """
 type Query {
-  checkAccess(capability: String!, quality: String): AccessDecision
+  checkAccess(capability: String!, quality: String, tier: Tier): AccessDecision
 }
 type Mutation {
   reserve(input: ReserveInput!): ReserveOutput
   broken(kind: String!): ReserveOutput!
 }
+enum Tier { fast premium }
 input ReserveInput { amount: numeric!  key: String! }
 type ReserveOutput { reservation_id: String!  balance_after: numeric!  note: String }
 type AccessDecision { allowed: Boolean!  reason: String }
@@ -60,6 +61,8 @@ actions:
     permissions:
       - role: service
 custom_types:
+  enums:
+    - name: Tier
   input_objects:
     - name: ReserveInput
   objects:
@@ -170,6 +173,16 @@ async def test_query_action_with_variables_and_forwarded_headers(actions_client)
     assert r == {"data": {"checkAccess": {"allowed": True, "reason": None}}}
     assert received[0]["headers"]["x-request-id"] == "abc"
     assert received[0]["body"]["input"] == {"capability": "ok"}
+
+
+async def test_action_enum_argument(actions_client):
+    received.clear()
+    q = 'query($t: Tier) { checkAccess(capability: "ok", tier: $t) { allowed } }'
+    r = await actions_client.gql(q, {"t": "premium"}, role="user", org="acme")
+    assert r == {"data": {"checkAccess": {"allowed": True}}}
+    assert received[0]["body"]["input"] == {"capability": "ok", "tier": "premium"}
+    r = await actions_client.gql(q, {"t": "gold"}, role="user", org="acme")
+    assert r["errors"][0]["extensions"]["code"] == "validation-failed"
 
 
 async def test_action_needs_permission(actions_client):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import jwt
@@ -98,7 +99,7 @@ async def test_a_token_accepted_before_stops_working_when_it_expires(client):
     headers = {"authorization": f"Bearer {soon}"}
     for _ in range(2):
         assert "data" in await client.gql("{ author { id } }", headers=headers)
-    time.sleep(1.1)
+    await asyncio.sleep(1.1)
     r = await client.gql("{ author { id } }", headers=headers)
     assert _err(r) == ("Could not verify JWT: JWTExpired", "invalid-jwt")
 
