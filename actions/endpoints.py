@@ -80,7 +80,8 @@ async def action_endpoint(request: Request) -> Response:
     )
     result = await action.handle(ctx, args)
     request.state.outcome = "ok"
-    return JSONResponse(result.model_dump(mode="json", by_alias=True))
+    # One pydantic-core pass; JSONResponse would build a dict and json.dumps it.
+    return Response(result.model_dump_json(by_alias=True), media_type="application/json")
 
 
 async def _run_webhook(request: Request, kind: str, name: str, handler: Any, payload: BaseModel) -> Response:

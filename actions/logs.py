@@ -42,6 +42,12 @@ def configure(level: str) -> None:
         logger.propagate = False
     # Our middleware writes one line per request; uvicorn's access log would duplicate it.
     logging.getLogger("uvicorn.access").disabled = True
+    # The lines never show caller, thread or process: skip collecting them (the logging HOWTO's
+    # "Optimization" knobs; the caller lookup walks the stack on every line).
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
 
 
 def get_logger(name: str = "") -> logging.Logger:
