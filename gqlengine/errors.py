@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from graphql.language import ast as gast
 
 from gqlengine.compile import GQLError
+from gqlengine.leniency import int_out_of_range
 
 _UNKNOWN_INPUT_FIELD = re.compile(r"Expected value of type '(\w+)' not to include unknown field '(\w+)'")
 _RULES: list[tuple[re.Pattern[str], Any]] = [
@@ -155,10 +156,14 @@ def translate(
             if id(node) in paths:
                 path = paths[id(node)]
                 break
+    code = "validation-failed"
+    overflow = int_out_of_range(err.message)
+    if overflow is not None:
+        message, code = overflow, "parse-failed"
     if suffix and not path.endswith(suffix):
         path += suffix
     if path.endswith((".args.limit", ".args.offset")) and message.startswith("Int cannot represent"):
         message = "expected a non-negative 32-bit integer for type 'Int', but found a string"
     if message.startswith("'") and " has no argument named " in message:
         path = re.sub(r"\.args\.\w+$", "", path)  # Hasura points at the field, not the argument
-    return GQLError(message, "validation-failed", path)
+    return GQLError(message, code, path)

@@ -8,7 +8,6 @@ import asyncio
 import json
 import logging
 import os
-import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from gqlengine import metadata as md
 from gqlengine.auth import AuthConfig, Session, resolve_session
 from gqlengine.compile import Compiled, Compiler, GQLError, MutationPlan, Param, to_text
 from gqlengine.errors import translate
+from gqlengine.leniency import relax
 from gqlengine.schema import RoleSchema, build_role_schema
 
 log = logging.getLogger("gqlengine")
@@ -109,40 +109,6 @@ class _DropUndefined(Visitor):
 
     def enter_object_field(self, node: gast.ObjectFieldNode, *_: Any) -> Any:
         return self._drop(node)
-
-
-class _OffsetsAsInts(Visitor):
-    def __init__(self, values: set[int]) -> None:
-        super().__init__()
-        self.values = values
-
-    def enter_argument(self, node: gast.ArgumentNode, *_: Any) -> Any:
-        if (
-            node.name.value == "offset"
-            and id(node.value) in self.values
-            and isinstance(node.value, gast.StringValueNode)
-        ):
-            return gast.ArgumentNode(name=node.name, value=gast.IntValueNode(value=node.value.value))
-        return None
-
-
-def _string_offsets_as_ints(
-    document: gast.DocumentNode, errors: list[GraphQLError]
-) -> gast.DocumentNode | None:
-    """Hasura parses `offset` as a BigInt, which also takes a string of digits (`offset: "1"`); the schema
-    still says Int, so such a literal fails graphql-core's validation. The document with those literals as
-    Int literals, or None when no error is about one."""
-    values = {
-        id(n)
-        for e in errors
-        for n in e.nodes or ()
-        if isinstance(n, gast.StringValueNode) and re.fullmatch(r"[0-9]+", n.value)
-    }
-    if not values:
-        return None
-    offsets = _OffsetsAsInts(values)
-    rewritten = visit(document, offsets)
-    return rewritten if rewritten is not document else None
 
 
 def _without_undefined(entry: _CacheEntry, names: frozenset[str], op_name: str | None) -> _CacheEntry:
@@ -323,11 +289,11 @@ class Engine:
             raise GQLError("no mutations exist", "validation-failed", "$")
         errors = validate(rs.schema, document, _RULES)
         if errors:
-            lenient = _string_offsets_as_ints(document, errors)
-            if lenient is not None:
-                document = lenient
+            relaxed, errors = relax(rs.schema, document, errors)
+            if relaxed is not document:
+                document = relaxed
                 op = _operation(document, op_name) if op is not None else None
-                errors = validate(rs.schema, document, _RULES)
+                _, errors = relax(rs.schema, document, validate(rs.schema, document, _RULES))
         if errors:
             raise translate(errors[0], document, op)
         if op is None:

@@ -23,6 +23,24 @@ async def test_insert_sets_presets_and_returns_rows(gql):
     }
 
 
+async def test_insert_and_update_take_column_values_as_strings(gql):
+    r = await gql(
+        """mutation { insert_author_one(object: {name: "Str", org: "acme", is_active: "false", big: "7"}) {
+        id is_active big } }""",
+        admin=True,
+    )
+    row = r["data"]["insert_author_one"]
+    assert (row["is_active"], row["big"]) == (False, 7)
+    r = await gql(
+        f'mutation {{ update_author_by_pk(pk_columns: {{id: "{row["id"]}"}}, _set: {{is_active: "true"}}) '
+        "{ is_active } }",
+        admin=True,
+    )
+    assert r["data"]["update_author_by_pk"] == {"is_active": True}
+    r = await gql(f'mutation {{ delete_author_by_pk(id: "{row["id"]}") {{ id }} }}', admin=True)
+    assert r["data"]["delete_author_by_pk"] == {"id": row["id"]}
+
+
 async def test_preset_column_is_not_in_the_insert_input(gql):
     r = await gql(
         'mutation { insert_author(objects: [{name: "Gus", org: "globex"}]) { affected_rows } }',

@@ -199,6 +199,33 @@ async def test_variables_fragments_aliases_and_several_root_fields(gql):
     }
 
 
+async def test_column_values_take_strings_as_hasura_does(gql):
+    # Hasura reads a column's value with the column type's parser: a string goes to PostgreSQL as text.
+    r = await gql(
+        '{ author(where: {id: {_in: ["1", "2"]}, is_active: {_eq: "true"}}, order_by: {id: asc}) { id } }',
+        admin=True,
+    )
+    assert r["data"]["author"] == [{"id": 1}, {"id": 2}]
+    r = await gql('{ author_by_pk(id: "4") { name } }', admin=True)
+    assert r["data"]["author_by_pk"] == {"name": "Dee"}
+    r = await gql('{ author(where: {id: {_eq: "four"}}) { id } }', admin=True)
+    assert r["errors"][0]["extensions"]["code"] == "data-exception"
+    # Not column values: `_is_null` and `limit` stay strict.
+    r = await gql('{ author(where: {bio: {_is_null: "true"}}) { id } }', admin=True)
+    assert r["errors"][0]["extensions"]["code"] == "validation-failed"
+
+
+async def test_int_literal_beyond_32_bits_is_hasuras_parse_failure(gql):
+    r = await gql("{ author(where: {id: {_eq: 2147483648}}) { id } }", admin=True)
+    assert r["errors"][0] == {
+        "message": "The value 2.147483648e9 lies outside the bounds or is not an integer. "
+        "Maybe it is a float, or is there integer overflow?",
+        "extensions": {"path": "$.selectionSet.author.args.where.id._eq", "code": "parse-failed"},
+    }
+    r = await gql("{ author(limit: -3000000000) { id } }", admin=True)
+    assert r["errors"][0]["message"].startswith("The value -3.0e9 lies outside the bounds")
+
+
 async def test_fragment_cycle_is_named_and_located_as_hasura_does(gql):
     q = """{ author { ...A } }
     fragment A on author { id articles { ...B } }
