@@ -844,7 +844,9 @@ class Compiler:
                 order = [(e, "ASC NULLS LAST") for e in dexprs]
             distinct = f"DISTINCT ON ({', '.join(dexprs)}) "
         limit_clause = ""
-        limit = args.get("limit")
+        # The limit is written into the statement (a variable's value becomes part of the plan key): with a
+        # parameter there PostgreSQL's plan cache keeps choosing custom plans and plans every execution again.
+        limit = self.resolve(args.get("limit"))
         for arg in ("limit", "offset"):
             if isinstance(args.get(arg), int) and args[arg] < 0:
                 raise GQLError(
@@ -853,7 +855,7 @@ class Compiler:
                 )
         cap = view.perm.limit if self.rs.role != ADMIN and perm_limit else None
         if limit is not None:
-            lim = self.scalar(limit, "int")
+            lim = int(limit)  # a GraphQL Int, already validated
             limit_clause = f" LIMIT least({lim}, {int(cap)})" if cap is not None else f" LIMIT {lim}"
         elif cap is not None:
             limit_clause = f" LIMIT {int(cap)}"

@@ -11,6 +11,10 @@ async def test_an_unsent_limit_is_no_limit(gql: Any) -> None:
     everyone = await gql(q, admin=True)
     assert len(everyone["data"]["author"]) >= 4
     assert await gql(q, {"l": 1}, admin=True) == {"data": {"author": [{"id": 1}]}}
+    # The limit is written into the statement: each value gets its own plan, never another value's.
+    assert await gql(q, {"l": 2}, admin=True) == {"data": {"author": [{"id": 1}, {"id": 2}]}}
+    assert await gql(q, {"l": None}, admin=True) == everyone
+    assert await gql(q, {"l": 1}, admin=True) == {"data": {"author": [{"id": 1}]}}
 
 
 async def test_an_unsent_comparison_operand_is_no_condition(gql: Any) -> None:
