@@ -65,6 +65,7 @@ class Settings:
             stringify_numeric=env.get("HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES", "false").lower() == "true",
             dev_mode=env.get("HASURA_GRAPHQL_DEV_MODE", "false").lower() == "true",
             admin_internal_errors=env.get("HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS", "true").lower() == "true",
+            pool_size=int(env.get("HASURA_GRAPHQL_PG_CONNECTIONS", "10")),
         )
 
 

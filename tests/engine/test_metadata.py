@@ -395,3 +395,17 @@ async def test_setup_api_relationships_and_computed_fields(client):
 async def test_malformed_metadata_arguments_are_400(client):
     r = await client.admin_post("/v1/metadata", {"type": "pg_create_select_permission", "args": {}})
     assert r.status_code == 400 and r.json()["code"] == "parse-failed"
+
+
+def test_settings_from_hasura_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gqlengine.execute import Settings
+
+    monkeypatch.setenv("HASURA_GRAPHQL_PG_CONNECTIONS", "4")
+    monkeypatch.setenv("HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES", "true")
+    monkeypatch.setenv("HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS", "false")
+    settings = Settings.from_env()
+    assert settings.pool_size == 4
+    assert settings.stringify_numeric is True
+    assert settings.admin_internal_errors is False
+    monkeypatch.delenv("HASURA_GRAPHQL_PG_CONNECTIONS")
+    assert Settings.from_env().pool_size == 10
