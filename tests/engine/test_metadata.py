@@ -409,3 +409,19 @@ def test_settings_from_hasura_environment(monkeypatch: pytest.MonkeyPatch) -> No
     assert settings.admin_internal_errors is False
     monkeypatch.delenv("HASURA_GRAPHQL_PG_CONNECTIONS")
     assert Settings.from_env().pool_size == 10
+
+
+async def test_run_sql_leaves_no_session_setting_behind(client):
+    # The pool does not reset connections between requests; run_sql, which can SET anything, resets its own
+    # (a writing run_sql also reloads the metadata, which retires every connection; a read-only one does not).
+    r = await client.admin_post(
+        "/v2/query",
+        {"type": "run_sql", "args": {"sql": "set default_transaction_read_only = on", "read_only": True}},
+    )
+    assert r.status_code == 200, r.text
+    for _ in range(12):  # more requests than the pool has connections
+        r = await client.gql(
+            'mutation { update_author(where: {id: {_eq: 1}}, _set: {bio: "math"}) { affected_rows } }',
+            admin=True,
+        )
+        assert r == {"data": {"update_author": {"affected_rows": 1}}}
