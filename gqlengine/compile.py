@@ -217,9 +217,18 @@ def _is_session_var(value: Any) -> bool:
 # Types whose text input depends on session settings (DateStyle, TimeZone, IntervalStyle): PostgreSQL cannot
 # fold the cast of a parameter to them and would parse the text again for every row a filter looks at.
 _STABLE_INPUT = frozenset(
-    {"date", "time", "timetz", "timestamp", "timestamptz", "interval"}
-    | {"time with time zone", "time without time zone", "timestamp with time zone"}
-    | {"timestamp without time zone"}
+    {
+        "date",
+        "interval",
+        "time",
+        "time with time zone",
+        "time without time zone",
+        "timestamp",
+        "timestamp with time zone",
+        "timestamp without time zone",
+        "timestamptz",
+        "timetz",
+    }
 )
 
 

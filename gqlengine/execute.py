@@ -546,18 +546,6 @@ def pg_error(exc: asyncpg.PostgresError, sql: str, path: str = "$") -> GQLError:
     state = getattr(exc, "sqlstate", "") or ""
     # The primary message only: Hasura keeps DETAIL in `internal.error.description`.
     message = getattr(exc, "message", None) or str(exc)
-    internal = {
-        "statement": sql,
-        "prepared": True,
-        "error": {
-            "exec_status": "FatalError",
-            "hint": getattr(exc, "hint", None),
-            "message": message,
-            "status_code": state,
-            "description": getattr(exc, "detail", None),
-        },
-        "arguments": [],
-    }
     # Hasura's DML error handler: these are the client's doing and carry no `internal` details.
     if state == "22025":  # invalid escape sequence (a LIKE pattern): a bad request
         return GQLError(message, "bad-request", path)
@@ -571,6 +559,18 @@ def pg_error(exc: asyncpg.PostgresError, sql: str, path: str = "$") -> GQLError:
         return GQLError(message, "constraint-error", path)
     if state == "42704":
         return GQLError(message, "constraint-error", path)
+    internal = {
+        "statement": sql,
+        "prepared": True,
+        "error": {
+            "exec_status": "FatalError",
+            "hint": getattr(exc, "hint", None),
+            "message": message,
+            "status_code": state,
+            "description": getattr(exc, "detail", None),
+        },
+        "arguments": [],
+    }
     if state == "40001":
         return GQLError("serialization failure", "concurrent-update", path, internal=internal)
     return GQLError("database query error", "unexpected", path, internal=internal)
