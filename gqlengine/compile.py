@@ -1099,15 +1099,33 @@ class Compiler:
                         f"{path}.{key}",
                     )
                 )
-            elif key in t.computed_fields:
+            elif key in t.computed_fields and t.computed_fields[key].returns_table is None:
                 cf = t.computed_fields[key]
-                view = self.rs.views.get(t.key)
-                expr = self.computed_expr_raw(view, alias, key) if view else f"{qt(cf.function)}({alias})"
                 parts.append(
                     self.comparison(
-                        expr, cf.return_udt, cf.return_udt, value, perm, t, alias, root_alias, f"{path}.{key}"
+                        self.function_call(cf, alias),
+                        cf.return_udt,
+                        cf.return_udt,
+                        value,
+                        perm,
+                        t,
+                        alias,
+                        root_alias,
+                        f"{path}.{key}",
                     )
                 )
+            elif key in t.computed_fields and (rows_of := t.computed_fields[key].returns_table) is not None:
+                # Rows of a table from a function: true when one of them matches, like an array relationship.
+                cf = t.computed_fields[key]
+                target = self.model.tables[rows_of]
+                ta = self.alias()
+                conds = []
+                if not perm:
+                    view = self.rs.views.get(rows_of)
+                    conds.append(self.perm_filter(view, ta) if view else "false")
+                conds.append(self.bool_exp(value, target, ta, perm, root_alias, f"{path}.{key}"))
+                rows = self.function_call(cf, alias)
+                parts.append(f"EXISTS (SELECT 1 FROM {rows} AS {ta} WHERE {' AND '.join(conds)})")
             elif not perm and key.endswith("_aggregate") and key[: -len("_aggregate")] in t.relationships:
                 parts.append(
                     self.aggregate_predicate(t.relationships[key[: -len("_aggregate")]], alias, value, path)

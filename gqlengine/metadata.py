@@ -359,12 +359,18 @@ def _bool_exp_columns(exp: JSON, table: Table, model_tables: dict, errors: list[
         else:
             tracked = model_tables.get((table.schema, table.name))
             rel = tracked[1].get(key) if tracked else None
-            if rel is None:
-                errors.append(f'"{key}" is not a column or relationship of table "{table.name}"')
-            else:
+            cf = tracked[2].get(key) if tracked else None
+            if rel is not None:
                 target = model_tables.get(rel.target)
                 if target is not None:
                     _bool_exp_columns(value, target[0], model_tables, errors)
+            elif cf is not None and not cf.input_args:
+                # A computed field filters like a column (scalar) or an array relationship (rows of a table).
+                target = model_tables.get(cf.returns_table) if cf.returns_table else None
+                if target is not None:
+                    _bool_exp_columns(value, target[0], model_tables, errors)
+            else:
+                errors.append(f'"{key}" is not a column or relationship of table "{table.name}"')
 
 
 def resolve(doc: JSON, catalog: Catalog) -> Model:
@@ -440,7 +446,7 @@ def resolve(doc: JSON, catalog: Catalog) -> Model:
                 )
 
     # Pass 4: select permissions.
-    lookup = {k: (v.table, v.relationships) for k, v in tables.items()}
+    lookup = {k: (v.table, v.relationships, v.computed_fields) for k, v in tables.items()}
     for tt in tables.values():
         for perm in tt.raw.get("select_permissions") or []:
             role = perm["role"]

@@ -341,6 +341,10 @@ class _Builder:
             for c in v.computed:
                 if not v.tracked.computed_fields[c].input_args:  # no place for their arguments here
                     f[c] = GraphQLInputField(comparison_exp(v.tracked.computed_fields[c].return_udt))
+            for c in v.computed_sets:
+                cf = v.tracked.computed_fields[c]
+                if not cf.input_args:
+                    f[c] = GraphQLInputField(self.bool_exp(self.views[cf.returns_table]))  # type: ignore[index]
             for r in v.relationships:
                 rel = v.tracked.relationships[r]
                 target = self.views[rel.target]

@@ -88,6 +88,14 @@ TABLES = {
               columns: [id, name]
               filter: {id: {_in: X-Hasura-Author-Ids}}
               query_root_fields: [select]
+          - role: fan
+            permission:
+              columns: [id, name]
+              filter: {published: {views: {_gte: 100}}}
+          - role: namesake
+            permission:
+              columns: [id, name]
+              filter: {upper_name: {_eq: X-Hasura-Name}, session_org: {_eq: X-Hasura-Org}}
         insert_permissions:
           - role: user
             permission:

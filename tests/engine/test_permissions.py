@@ -134,6 +134,17 @@ async def test_computed_field_permission_and_session_argument(gql):
     assert r["errors"][0]["message"] == "field 'upper_name' not found in type: 'author'"
 
 
+async def test_computed_fields_in_permission_filters(gql):
+    # A set-returning computed field filters like an array relationship: some returned row must match.
+    r = await gql("{ author(order_by: {id: asc}) { id } }", role="fan")
+    assert r == {"data": {"author": [{"id": 1}, {"id": 4}]}}
+    # Scalar ones compare like columns (session variables too) and get the session argument if they take it.
+    r = await gql("{ author { id name } }", role="namesake", org="acme", name="BOB")
+    assert r == {"data": {"author": [{"id": 2, "name": "Bob"}]}}
+    r = await gql("{ author { id } }", role="namesake", org="acme", name="NOBODY")
+    assert r == {"data": {"author": []}}
+
+
 async def test_exists_in_permission_filter(gql):
     r = await gql(
         "{ article_aggregate: article(order_by: {id: asc}) { id } }", role="auditor", secret="hidden"

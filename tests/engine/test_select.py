@@ -327,6 +327,15 @@ async def test_set_returning_computed_field_with_arguments_and_ordering(gql):
     ]
 
 
+async def test_where_on_a_set_returning_computed_field(gql):
+    q = '{ author(where: {published: {title: {_ilike: "%o%"}}}, order_by: {id: asc}) { id } }'
+    r = await gql(q, admin=True)
+    assert r == {"data": {"author": [{"id": 2}, {"id": 3}]}}
+    # The rows it filters on are the ones the role may see: user of globex sees no acme article.
+    r = await gql("{ author(where: {published: {views: {_gte: 100}}}) { id } }", role="user", org="globex")
+    assert r == {"data": {"author": [{"id": 4}]}}
+
+
 async def test_set_returning_computed_field_applies_target_permission(gql):
     # user sees globex's articles only up to the article permission's limit and filter.
     r = await gql("{ author(order_by: {id: asc}) { id published { id } } }", role="user", org="globex")
