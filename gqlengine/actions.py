@@ -146,10 +146,15 @@ def resolve_template(url: str) -> str:
     return _TEMPLATE.sub(env, url)
 
 
-def _headers(action: Action, client: dict[str, str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if action.forward_client_headers:
-        out.update({k: v for k, v in client.items() if k.lower() not in _NOT_FORWARDED})
+def _forwarded(action: Action, client: dict[str, str]) -> dict[str, str]:
+    """The client's headers passed on to the handler (`forward_client_headers`)."""
+    if not action.forward_client_headers:
+        return {}
+    return {k: v for k, v in client.items() if k.lower() not in _NOT_FORWARDED}
+
+
+def _headers(action: Action, forwarded: dict[str, str]) -> dict[str, str]:
+    out = dict(forwarded)
     for h in action.headers:
         if "value_from_env" in h:
             value = os.environ.get(h["value_from_env"])
@@ -162,31 +167,83 @@ def _headers(action: Action, client: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _check_output(value: Any, gtype: GraphQLType, path: str) -> None:
-    if isinstance(gtype, GraphQLNonNull):
-        if value is None:
-            raise GQLError(f"expecting not null value for field {path!r}", "unexpected")
-        _check_output(value, gtype.of_type, path)
-        return
+class _Unexpected(Exception):
+    """A 2xx answer that does not fit the output type; becomes `unexpected` with the call's details."""
+
+
+def _validate_response(value: Any, gtype: GraphQLType, fields: dict[str, GraphQLField]) -> None:
+    """Hasura's check of a 2xx answer (validateResponse in its Execute/Action.hs): the shape against the
+    output type, and the non-nullable fields of the output object at the top level only (nested objects are
+    taken as they come). Custom scalars and enums are not checked."""
+    nullable = not isinstance(gtype, GraphQLNonNull)
+    base = gtype.of_type if isinstance(gtype, GraphQLNonNull) else gtype
+    if isinstance(base, GraphQLNamedType) and not isinstance(base, GraphQLObjectType):
+        if base.name not in _BUILTINS:
+            return
     if value is None:
+        if not nullable:
+            raise _Unexpected("got null for the action webhook response")
         return
-    if isinstance(gtype, GraphQLList):
+    if isinstance(base, GraphQLList):
         if not isinstance(value, list):
-            raise GQLError("expecting array for action webhook response", "unexpected")
-        for v in value:
-            _check_output(v, gtype.of_type, path)
+            raise _Unexpected("expecting array for the action webhook response")
+        for item in value:
+            _validate_response(item, base.of_type, fields)
         return
-    if isinstance(gtype, GraphQLObjectType):
-        if not isinstance(value, dict):
-            raise GQLError("expecting object for action webhook response", "unexpected")
-        for name, f in gtype.fields.items():
-            if name not in value:
-                if isinstance(f.type, GraphQLNonNull):
-                    raise GQLError(
-                        f"field '{name}' expected in webhook response, but not found", "unexpected"
-                    )
-                continue
-            _check_output(value[name], f.type, name)
+    name = base.name  # type: ignore[union-attr]
+    expecting = f"for the action webhook response, expecting {name}"
+    if isinstance(value, list):
+        raise _Unexpected(f"got array {expecting}")
+    if isinstance(value, bool):
+        if name != "Boolean":
+            raise _Unexpected(f"got scalar Boolean {expecting}")
+    elif isinstance(value, int | float):
+        if name not in ("Int", "Float"):
+            raise _Unexpected(f"got scalar String {expecting}")  # sic: Hasura's wording for a number
+    elif isinstance(value, str):
+        if name not in ("String", "ID"):
+            raise _Unexpected(f"got scalar String {expecting}")
+    elif isinstance(value, dict):
+        if name in _BUILTINS:
+            raise _Unexpected(f"got object {expecting}")
+        for field_name, f in fields.items():
+            if isinstance(f.type, GraphQLNonNull):
+                if field_name not in value:
+                    raise _Unexpected(f'field "{field_name}" expected in webhook response, but not found')
+                if value[field_name] is None:
+                    raise _Unexpected(f'expecting not null value for field "{field_name}"')
+
+
+def _output_fields(gtype: GraphQLType) -> dict[str, GraphQLField]:
+    gtype = _unwrapped(gtype)
+    return dict(gtype.fields) if isinstance(gtype, GraphQLObjectType) else {}
+
+
+def _call_details(
+    action: Action,
+    body: dict[str, Any],
+    forwarded: dict[str, str],
+    error: Any,
+    response: httpx.Response | None = None,
+    response_body: Any = None,
+) -> dict[str, Any]:
+    """Hasura's ActionInternalError: what was sent (the handler as configured, templates unresolved) and what
+    came back, shown to admin in `extensions.internal`."""
+    headers = [dict(h) for h in action.headers] + [{"name": k, "value": v} for k, v in forwarded.items()]
+    out: dict[str, Any] = {
+        "error": error,
+        "request": {"url": action.handler, "body": body, "headers": headers, "transformed_request": None},
+    }
+    if response is not None:
+        out["response"] = {
+            "status": response.status_code,
+            "body": response_body,
+            # As the handler spelled them (httpx's mapping lower-cases names).
+            "headers": [
+                {"name": k.decode("latin-1"), "value": v.decode("latin-1")} for k, v in response.headers.raw
+            ],
+        }
+    return out
 
 
 def _project(value: Any, gtype: GraphQLType, nodes: list[gast.FieldNode], fragments: dict[str, Any]) -> Any:
@@ -195,17 +252,30 @@ def _project(value: Any, gtype: GraphQLType, nodes: list[gast.FieldNode], fragme
     if value is None:
         return None
     if isinstance(gtype, GraphQLList):
-        return [_project(v, gtype.of_type, nodes, fragments) for v in value]
-    if not isinstance(gtype, GraphQLObjectType):
+        return (
+            [_project(v, gtype.of_type, nodes, fragments) for v in value]
+            if isinstance(value, list)
+            else value
+        )
+    if not isinstance(gtype, GraphQLObjectType) or not isinstance(value, dict):
         return value
     out: dict[str, Any] = {}
     for alias, fnodes in _collect(nodes, fragments).items():
         name = fnodes[0].name.value
         if name == "__typename":
             out[alias] = gtype.name
-        else:
-            out[alias] = _project(value.get(name), gtype.fields[name].type, fnodes, fragments)
+            continue
+        ftype = gtype.fields[name].type
+        if name not in value and isinstance(_unwrapped(ftype), GraphQLObjectType):
+            continue  # Hasura leaves out an object field the handler left out; a scalar one reads null
+        out[alias] = _project(value.get(name), ftype, fnodes, fragments)
     return out
+
+
+def _unwrapped(gtype: GraphQLType) -> GraphQLType:
+    while isinstance(gtype, GraphQLNonNull | GraphQLList):
+        gtype = gtype.of_type
+    return gtype
 
 
 def _collect(nodes: list[gast.FieldNode], fragments: dict[str, Any]) -> dict[str, list[gast.FieldNode]]:
@@ -259,7 +329,8 @@ async def call_action(
         "request_query": query,
     }
     url = resolve_template(action.handler)
-    headers = _headers(action, client_headers)
+    forwarded = _forwarded(action, client_headers)
+    headers = _headers(action, forwarded)
     if engine.http is None:
         engine.http = httpx.AsyncClient()
     try:
@@ -268,7 +339,7 @@ async def call_action(
         raise GQLError(
             "http exception when calling webhook",
             "unexpected",
-            internal={"error": str(exc), "request": {"url": url}},
+            internal=_call_details(action, body, forwarded, {"type": "http_exception", "message": str(exc)}),
         ) from exc
     try:
         payload = resp.json()
@@ -276,10 +347,14 @@ async def call_action(
         raise GQLError(
             "not a valid json response from webhook",
             "unexpected",
-            internal={"response": {"status": resp.status_code, "body": resp.text}},
+            internal=_call_details(action, body, forwarded, f"invalid json: {exc}", resp, resp.text),
         ) from exc
     if 200 <= resp.status_code < 300:
-        _check_output(payload, fdef.type, action.name)
+        try:
+            _validate_response(payload, fdef.type, _output_fields(fdef.type))
+        except _Unexpected as exc:
+            details = _call_details(action, body, forwarded, "unexpected response", resp, payload)
+            raise GQLError(str(exc), "unexpected", internal=details) from None
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)
         }
@@ -293,8 +368,7 @@ async def call_action(
         if isinstance(ext, dict):
             raise GQLError(payload["message"], extensions=ext)
         raise GQLError(payload["message"], str(payload.get("code") or "unexpected"), "$")
+    error = f"expecting 2xx or 4xx status code, but found {resp.status_code}"
     raise GQLError(
-        "internal error",
-        "unexpected",
-        internal={"response": {"status": resp.status_code, "body": payload}, "request": {"url": url}},
+        "internal error", "unexpected", internal=_call_details(action, body, forwarded, error, resp, payload)
     )

@@ -110,7 +110,9 @@ async def _edit(engine: Engine, op: str, args: Any) -> Any:
         args = {"table": args}
     doc = copy.deepcopy(engine.doc)
     source = args.get("source", "default") if isinstance(args, dict) else "default"
-    if op in ("track_table", "add_existing_table_or_view"):
+    if op in ACTION_OPS:
+        _edit_action(doc, op, args)
+    elif op in ("track_table", "add_existing_table_or_view"):
         ref = _table_ref(args)
         tables = _source(doc, source).setdefault("tables", [])
         if any(md.table_key(t["table"]) == (ref["schema"], ref["name"]) for t in tables):
@@ -181,10 +183,63 @@ async def _edit(engine: Engine, op: str, args: Any) -> Any:
     elif op == "set_table_customization":
         t = _find_table(doc, _table_ref(args), source)
         t["configuration"] = args.get("configuration") or {}
+    elif op == "set_custom_types":
+        kinds = ("scalars", "enums", "input_objects", "objects")
+        doc["custom_types"] = {k: args[k] for k in kinds if args.get(k)}
     else:
         raise AdminError(f"unknown metadata operation: {op}", "not-supported", path="$.type")
     await _commit(engine, doc)
     return SUCCESS
+
+
+ACTION_OPS = (
+    "create_action",
+    "update_action",
+    "drop_action",
+    "create_action_permission",
+    "drop_action_permission",
+)
+
+
+def _edit_action(doc: Any, op: str, args: Any) -> None:
+    """The action operations of Hasura's metadata API, on the document's `actions` list."""
+    actions = doc.setdefault("actions", [])
+    name = args.get("action") if "permission" in op else args.get("name")
+    found = next((a for a in actions if a["name"] == name), None)
+    if op == "create_action":
+        if found is not None:
+            raise AdminError(f'action with name "{name}" already exists', "already-exists", path="$.args")
+        entry: dict[str, Any] = {"name": name, "definition": args["definition"]}
+        if args.get("comment"):
+            entry["comment"] = args["comment"]
+        actions.append(entry)
+        return
+    if found is None:
+        raise AdminError(f'action with name "{name}" does not exist', "not-exists", path="$.args")
+    if op == "update_action":
+        found["definition"] = args["definition"]
+        if "comment" in args:
+            found["comment"] = args["comment"]
+    elif op == "drop_action":
+        doc["actions"] = [a for a in actions if a["name"] != name]
+    elif op == "create_action_permission":
+        perms = found.setdefault("permissions", [])
+        if any(p["role"] == args["role"] for p in perms):
+            raise AdminError(
+                f'permission for role "{args["role"]}" is already defined on "{name}"',
+                "already-exists",
+                path="$.args",
+            )
+        perms.append({"role": args["role"], **({"comment": args["comment"]} if args.get("comment") else {})})
+    else:  # drop_action_permission
+        perms = found.get("permissions") or []
+        if not any(p["role"] == args["role"] for p in perms):
+            raise AdminError(
+                f'permission for role "{args["role"]}" is not defined on "{name}"',
+                "not-exists",
+                path="$.args",
+            )
+        found["permissions"] = [p for p in perms if p["role"] != args["role"]]
 
 
 # ---------------------------------------------------------------------------- run_sql

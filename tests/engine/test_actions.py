@@ -103,6 +103,10 @@ async def broken(request: Request) -> Response:
         return JSONResponse({"reservation_id": "r1"})
     if kind == "null":
         return JSONResponse(None)
+    if kind == "array":
+        return JSONResponse([{"reservation_id": "r1", "balance_after": 1}])
+    if kind == "scalar":
+        return JSONResponse("r1")
     if kind == "legacy":
         return JSONResponse({"message": "old style", "code": "legacy_code"}, status_code=422)
     if kind == "slow":
@@ -217,8 +221,10 @@ async def test_handler_4xx_legacy_code(actions_client):
     ("kind", "message"),
     [
         ("500", "internal error"),
-        ("missing", "field 'balance_after' expected in webhook response, but not found"),
-        ("null", "expecting not null value for field 'broken'"),
+        ("missing", 'field "balance_after" expected in webhook response, but not found'),
+        ("null", "got null for the action webhook response"),
+        ("array", "got array for the action webhook response, expecting ReserveOutput"),
+        ("scalar", "got scalar String for the action webhook response, expecting ReserveOutput"),
         ("text", "not a valid json response from webhook"),
         ("slow", "http exception when calling webhook"),
     ],
@@ -230,6 +236,28 @@ async def test_handler_misbehaviour_is_unexpected(actions_client, kind, message)
     assert "data" not in r
     assert r["errors"][0]["message"] == message
     assert r["errors"][0]["extensions"]["code"] == "unexpected"
+
+
+async def test_an_answer_that_does_not_fit_shows_admin_the_call(actions_client):
+    q = 'mutation { broken(kind: "missing") { reservation_id } }'
+    r = await actions_client.gql(q, admin=True)
+    internal = r["errors"][0]["extensions"]["internal"]
+    # Hasura's ActionInternalError: the handler as configured (template unresolved), what was sent and got.
+    assert internal["error"] == "unexpected response"
+    assert internal["request"] == {
+        "url": "{{ENGINE_TEST_ACTIONS_URL}}/broken",
+        "body": {
+            "action": {"name": "broken"},
+            "input": {"kind": "missing"},
+            "session_variables": {"x-hasura-role": "admin"},
+            "request_query": q,
+        },
+        "headers": [],
+        "transformed_request": None,
+    }
+    assert internal["response"]["status"] == 200
+    assert internal["response"]["body"] == {"reservation_id": "r1"}
+    assert {"name": "content-type", "value": "application/json"} in internal["response"]["headers"]
 
 
 async def test_internal_details_only_for_admin(actions_client):

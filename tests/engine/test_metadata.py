@@ -425,3 +425,48 @@ async def test_run_sql_leaves_no_session_setting_behind(client):
             admin=True,
         )
         assert r == {"data": {"update_author": {"affected_rows": 1}}}
+
+
+async def test_action_metadata_api(client):
+    ops = [
+        {
+            "type": "set_custom_types",
+            "args": {"objects": [{"name": "Echoed", "fields": [{"name": "text", "type": "String!"}]}]},
+        },
+        {
+            "type": "create_action",
+            "args": {
+                "name": "echo",
+                "definition": {
+                    "kind": "synchronous",
+                    "type": "query",
+                    "arguments": [{"name": "text", "type": "String!"}],
+                    "output_type": "Echoed",
+                    "handler": "http://127.0.0.1:9/echo",
+                },
+            },
+        },
+        {"type": "create_action_permission", "args": {"action": "echo", "role": "user"}},
+    ]
+    r = await client.admin_post("/v1/metadata", {"type": "bulk", "args": ops})
+    assert r.status_code == 200, r.text
+    exported = (await client.admin_post("/v1/metadata", {"type": "export_metadata", "args": {}})).json()
+    (echo,) = [a for a in exported["actions"] if a["name"] == "echo"]
+    assert echo["permissions"] == [{"role": "user"}]
+    assert exported["custom_types"]["objects"][0]["name"] == "Echoed"
+    r = await client.gql('{ echo(text: "hi") { text } }', role="user", org="acme")
+    assert r["errors"][0]["message"] == "http exception when calling webhook"  # reached the (absent) handler
+
+    r = await client.admin_post("/v1/metadata", ops[1])
+    assert r.status_code == 400
+    assert r.json()["code"] == "already-exists"
+    for op in (
+        {"type": "drop_action_permission", "args": {"action": "echo", "role": "user"}},
+        {"type": "drop_action", "args": {"name": "echo"}},
+    ):
+        r = await client.admin_post("/v1/metadata", op)
+        assert r.json() == {"message": "success"}, r.text
+    r = await client.gql('{ echo(text: "hi") { text } }', admin=True)
+    assert r["errors"][0]["message"] == "field 'echo' not found in type: 'query_root'"
+    r = await client.admin_post("/v1/metadata", {"type": "drop_action", "args": {"name": "echo"}})
+    assert r.json()["code"] == "not-exists"
