@@ -7,6 +7,7 @@ session_variables, request_query}`; 2xx = output validated against the declared 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable
@@ -35,8 +36,8 @@ from graphql import (
 from graphql.language import ast as gast
 from graphql.language.parser import parse_type
 
-from gqlengine.compile import GQLError
-from gqlengine.metadata import Action, Model
+from gqlengine.compile import Compiler, GQLError, Param, q, qt, sql_str
+from gqlengine.metadata import Action, Model, Relationship
 from gqlengine.schema import ADMIN, RoleSchema, scalar_for
 
 if TYPE_CHECKING:
@@ -121,6 +122,42 @@ class ActionTypes:
             return GraphQLList(self._from_ast(node.type))
         return self.named_type(node.name.value)  # type: ignore[attr-defined]
 
+    def for_role(self, builder: Any) -> ActionTypes:
+        """These types, with the relationships of output objects to the tables this role may select (the
+        schema builder `builder` gives the tables' object types): a role's own copy when there are any."""
+        objects = (self.model.custom_types or {}).get("objects") or []
+        if not any(o.get("relationships") for o in objects):
+            return self
+        copy = object.__new__(ActionTypes)
+        copy.model = self.model
+        copy.named = dict(self.named)
+        # Every object type anew, so that those naming an object with relationships get the role's copy.
+        for o in objects:
+            copy.named[o["name"]] = GraphQLObjectType(o["name"], copy._fields_with_relationships(o, builder))
+        return copy
+
+    def _fields_with_relationships(self, obj: Any, builder: Any) -> Callable[[], dict[str, GraphQLField]]:
+        def fields() -> dict[str, GraphQLField]:
+            out = self._output_fields(obj["fields"])()
+            for rel in action_relationships(obj):
+                view = builder.views.get(rel.target)
+                if view is None or not view.columns:
+                    continue  # the role may not select the table: no field, as in Hasura
+                target = builder.object(view)
+                if rel.kind == "object":
+                    out[rel.name] = GraphQLField(target)
+                else:
+                    out[rel.name] = GraphQLField(
+                        GraphQLNonNull(GraphQLList(GraphQLNonNull(target))), args=builder.list_args(view)
+                    )
+                    if view.perm.allow_aggregations:
+                        out[f"{rel.name}_aggregate"] = GraphQLField(
+                            GraphQLNonNull(builder.aggregate(view)), args=builder.list_args(view)
+                        )
+            return out
+
+        return fields
+
     def fields_for(self, role: str) -> dict[str, tuple[str, GraphQLField]]:
         out: dict[str, tuple[str, GraphQLField]] = {}
         for a in self.model.actions.values():
@@ -134,6 +171,20 @@ class ActionTypes:
                 ),
             )
         return out
+
+
+def action_relationships(obj: Any) -> list[Relationship]:
+    """An output object's relationships to tables, as table relationships (mapping: output field, column)."""
+    out = []
+    for r in obj.get("relationships") or []:
+        target = r["remote_table"]
+        key = (
+            (target.get("schema", "public"), target["name"])
+            if isinstance(target, dict)
+            else ("public", target)
+        )
+        out.append(Relationship(r["name"], r["type"], key, list((r.get("field_mapping") or {}).items())))
+    return out
 
 
 def resolve_template(url: str) -> str:
@@ -214,9 +265,18 @@ def _validate_response(value: Any, gtype: GraphQLType, fields: dict[str, GraphQL
                     raise _Unexpected(f'expecting not null value for field "{field_name}"')
 
 
-def _output_fields(gtype: GraphQLType) -> dict[str, GraphQLField]:
+def _output_fields(gtype: GraphQLType, model: Model) -> dict[str, GraphQLField]:
+    """The fields the output object declares (its relationships to tables are not the handler's to send)."""
     gtype = _unwrapped(gtype)
-    return dict(gtype.fields) if isinstance(gtype, GraphQLObjectType) else {}
+    if not isinstance(gtype, GraphQLObjectType):
+        return {}
+    declared = _custom_object(model, gtype.name)
+    names = {f["name"] for f in declared["fields"]} if declared else set(gtype.fields)
+    return {n: f for n, f in gtype.fields.items() if n in names}
+
+
+def _custom_object(model: Model, name: str) -> Any:
+    return next((o for o in (model.custom_types or {}).get("objects") or [] if o["name"] == name), None)
 
 
 def _call_details(
@@ -350,15 +410,17 @@ async def call_action(
             internal=_call_details(action, body, forwarded, f"invalid json: {exc}", resp, resp.text),
         ) from exc
     if 200 <= resp.status_code < 300:
+        assert engine.model is not None
         try:
-            _validate_response(payload, fdef.type, _output_fields(fdef.type))
+            _validate_response(payload, fdef.type, _output_fields(fdef.type, engine.model))
         except _Unexpected as exc:
             details = _call_details(action, body, forwarded, "unexpected response", resp, payload)
             raise GQLError(str(exc), "unexpected", internal=details) from None
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)
         }
-        return _project(payload, fdef.type, nodes, fragments)
+        answer = _project(payload, fdef.type, nodes, fragments)
+        return await _join_tables(engine, rs, fdef.type, answer, payload, nodes, document, variables, session)
     if (
         400 <= resp.status_code < 500
         and isinstance(payload, dict)
@@ -372,3 +434,113 @@ async def call_action(
     raise GQLError(
         "internal error", "unexpected", internal=_call_details(action, body, forwarded, error, resp, payload)
     )
+
+
+async def _join_tables(
+    engine: Engine,
+    rs: RoleSchema,
+    gtype: GraphQLType,
+    answer: Any,
+    payload: Any,
+    nodes: list[gast.FieldNode],
+    document: gast.DocumentNode,
+    variables: dict[str, Any],
+    session: Session,
+) -> Any:
+    """The relationships of output objects (at any depth) to tables, as Hasura joins them: per object type
+    and selection, one statement over the handler's objects (a recordset of their mapped fields), each
+    relationship under the role's permission on its table. Fills `answer` in place."""
+    assert engine.model is not None
+    model = engine.model
+    if not any(o.get("relationships") for o in (model.custom_types or {}).get("objects") or []):
+        return answer
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)}
+    jobs: dict[int, tuple[Any, list[gast.FieldNode], list[tuple[dict[str, Any], dict[str, Any]]]]] = {}
+
+    def walk(projected: Any, sent: Any, t: GraphQLType, fnodes: list[gast.FieldNode]) -> None:
+        if isinstance(projected, list) and isinstance(sent, list):
+            for p, v in zip(projected, sent, strict=False):
+                walk(p, v, t, fnodes)
+            return
+        base = _unwrapped(t)
+        if not isinstance(base, GraphQLObjectType) or not isinstance(projected, dict):
+            return
+        if not isinstance(sent, dict):
+            return
+        declared = _custom_object(model, base.name)
+        if declared and declared.get("relationships"):
+            jobs.setdefault(id(fnodes[0]), (declared, fnodes, []))[2].append((projected, sent))
+        for alias, sub in _collect(fnodes, fragments).items():
+            name = sub[0].name.value
+            if name in base.fields and alias in projected and name in sent:
+                walk(projected[alias], sent[name], base.fields[name].type, sub)
+
+    walk(answer, payload, gtype, nodes)
+    for declared, fnodes, targets in jobs.values():
+        await _join_one(engine, rs, declared, fnodes, targets, fragments, document, variables, session)
+    return answer
+
+
+async def _join_one(
+    engine: Engine,
+    rs: RoleSchema,
+    declared: Any,
+    nodes: list[gast.FieldNode],
+    targets: list[tuple[dict[str, Any], dict[str, Any]]],
+    fragments: dict[str, Any],
+    document: gast.DocumentNode,
+    variables: dict[str, Any],
+    session: Session,
+) -> None:
+    assert engine.model is not None
+    rels = {r.name: r for r in action_relationships(declared)}
+    selection = _collect(nodes, fragments)
+    chosen = {
+        alias: fnodes
+        for alias, fnodes in selection.items()
+        if fnodes[0].name.value in rels or fnodes[0].name.value.removesuffix("_aggregate") in rels
+    }
+    if not chosen:
+        return
+    compiler = Compiler(engine.model, rs, document, variables, engine.settings.stringify_numeric)
+    columns: dict[str, str] = {}
+    pairs: list[str] = []
+    for alias, fnodes in chosen.items():
+        field_name = fnodes[0].name.value
+        aggregate = field_name not in rels
+        rel = rels[field_name.removesuffix("_aggregate")]
+        view = rs.views[rel.target]
+        for out_field, column in rel.mapping:
+            columns.setdefault(out_field, view.tracked.table.columns[column].pg_type)
+        compiler.path = [alias]
+        if aggregate:
+            expr = compiler.select_aggregate(view, compiler.args(fnodes), compiler.sub(fnodes), (rel, "o"))
+        elif rel.kind == "object":
+            ta = compiler.alias()
+            expr = (
+                f"(SELECT {compiler.row_json(view, ta, compiler.sub(fnodes))} FROM {qt(rel.target)} AS {ta} "
+                f"WHERE {compiler.join_cond(rel, 'o', ta)} AND {compiler.perm_filter(view, ta)} LIMIT 1)"
+            )
+        else:
+            expr = compiler.select_array(view, compiler.args(fnodes), compiler.sub(fnodes), (rel, "o"))
+        pairs.append(f"{sql_str(alias)}, {expr}")
+    rows = [{"__i": i, **{f: sent.get(f) for f in columns}} for i, (_, sent) in enumerate(targets)]
+    recordset = compiler.param(Param("lit", json.dumps(rows)))
+    definition = ", ".join([q("__i") + " integer"] + [f"{q(f)} {t}" for f, t in columns.items()])
+    row_object = f"json_build_object('i', o.{q('__i')}, 'v', json_build_object({', '.join(pairs)}))"
+    sql = (
+        f"SELECT coalesce(json_agg({row_object}), '[]')::text "
+        f"FROM jsonb_to_recordset({recordset}::text::jsonb) AS o({definition})"
+    )
+    args = [engine._bind(p, variables, session) for p in compiler.params]
+    row = await engine._fetch(sql, args, session)
+    joined = {r["i"]: r["v"] for r in json.loads(row[0])}
+    for i, (projected, _) in enumerate(targets):
+        values = joined.get(i, {})
+        merged = {
+            alias: values.get(alias) if alias in chosen else projected[alias]
+            for alias in selection
+            if alias in chosen or alias in projected
+        }
+        projected.clear()
+        projected.update(merged)

@@ -510,6 +510,9 @@ def resolve(doc: JSON, catalog: Catalog) -> Model:
     actions: dict[str, Action] = {}
     for a in doc.get("actions") or []:
         d = a.get("definition") or {}
+        if refused := refused_header(d):
+            bad("action", a["name"], a, f"Inconsistent object: {refused[1]}")
+            continue
         perms = {p["role"] for p in a.get("permissions") or []}
         roles |= perms
         actions[a["name"]] = Action(
@@ -524,6 +527,19 @@ def resolve(doc: JSON, catalog: Catalog) -> Model:
             roles=perms,
         )
     return Model(tables, actions, doc.get("custom_types") or {}, roles, inconsistent)
+
+
+def refused_header(definition: JSON) -> tuple[int, str] | None:
+    """A header whose value would come from one of the engine's own settings (the admin secret among them):
+    Hasura refuses it, so no handler can be configured to receive the engine's secrets. (index, message)"""
+    for i, h in enumerate(definition.get("headers") or []):
+        env = h.get("value_from_env") if isinstance(h, dict) else None
+        if isinstance(env, str) and env.startswith("HASURA_GRAPHQL_"):
+            return (
+                i,
+                f'env variables starting with "HASURA_GRAPHQL_" are not allowed in value_from_env: {env}',
+            )
+    return None
 
 
 def _resolve_relationship(tt: TrackedTable, kind: str, rel: JSON, catalog: Catalog) -> Relationship:

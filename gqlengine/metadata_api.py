@@ -206,6 +206,8 @@ def _edit_action(doc: Any, op: str, args: Any) -> None:
     actions = doc.setdefault("actions", [])
     name = args.get("action") if "permission" in op else args.get("name")
     found = next((a for a in actions if a["name"] == name), None)
+    if op in ("create_action", "update_action") and (refused := md.refused_header(args["definition"])):
+        raise AdminError(refused[1], "parse-failed", path=f"$.definition.headers[{refused[0]}]")
     if op == "create_action":
         if found is not None:
             raise AdminError(f'action with name "{name}" already exists', "already-exists", path="$.args")

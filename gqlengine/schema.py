@@ -829,7 +829,7 @@ class _Builder:
         mfields: dict[str, GraphQLField] = {}
         self.table_mutations(rs, mfields)
         if action_types is not None:
-            for name, (kind, gfield) in action_types.fields_for(self.role).items():
+            for name, (kind, gfield) in action_types.for_role(self).fields_for(self.role).items():
                 if kind == "query":
                     qfields[name] = gfield
                     rs.query_fields[name] = RootField("action", action=name)

@@ -21,6 +21,7 @@ from .conftest import Client, start_engine, write_metadata
 ACTIONS_GRAPHQL = """
 type Query {
   checkAccess(capability: String!, quality: String, tier: Tier): AccessDecision
+  findAuthors: [AuthorRef!]!
 }
 type Mutation {
   reserve(input: ReserveInput!): ReserveOutput
@@ -30,6 +31,7 @@ enum Tier { fast premium }
 input ReserveInput { amount: numeric!  key: String! }
 type ReserveOutput { reservation_id: String!  balance_after: numeric!  note: String }
 type AccessDecision { allowed: Boolean!  reason: String }
+type AuthorRef { author_id: Int!  tag: String  inner: AuthorRef }
 """
 
 ACTIONS_YAML = """
@@ -53,6 +55,12 @@ actions:
       timeout: 5
     permissions:
       - role: service
+  - name: findAuthors
+    definition:
+      handler: '{{ENGINE_TEST_ACTIONS_URL}}/authors'
+    permissions:
+      - role: user
+      - role: auditor
   - name: broken
     definition:
       kind: synchronous
@@ -68,6 +76,16 @@ custom_types:
   objects:
     - name: ReserveOutput
     - name: AccessDecision
+    - name: AuthorRef
+      relationships:
+        - name: author
+          type: object
+          remote_table: {schema: public, name: author}
+          field_mapping: {author_id: id}
+        - name: articles
+          type: array
+          remote_table: {schema: public, name: article}
+          field_mapping: {author_id: author_id}
 """
 
 received: list[dict[str, Any]] = []
@@ -114,6 +132,12 @@ async def broken(request: Request) -> Response:
     return Response("not json", media_type="text/plain")
 
 
+async def authors(request: Request) -> Response:
+    return JSONResponse(
+        [{"author_id": 1, "tag": "a", "inner": {"author_id": 4}}, {"author_id": 3}, {"author_id": 99}]
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -128,6 +152,7 @@ async def actions_client(engine_db: str, tmp_path_factory: pytest.TempPathFactor
             Route("/check", check, methods=["POST"]),
             Route("/reserve", reserve, methods=["POST"]),
             Route("/broken", broken, methods=["POST"]),
+            Route("/authors", authors, methods=["POST"]),
         ]
     )
     server = uvicorn.Server(uvicorn.Config(handler, host="127.0.0.1", port=port, log_level="error"))
@@ -291,3 +316,83 @@ async def test_an_unsent_variable_inside_an_input_object_is_left_out(actions_cli
     # key is required by ReserveInput, so leaving it out is the client's error, never an internal one
     assert r["errors"][0]["extensions"]["code"] != "unexpected"
     assert received == []
+
+
+async def test_output_relationships_join_tables_under_the_roles_permissions(actions_client):
+    q = """{ findAuthors {
+        author_id tag
+        author { name }
+        articles(order_by: {id: asc}) { title }
+        articles_aggregate { aggregate { count } }
+        inner { author_id author { name } }
+    } }"""
+    r = await actions_client.gql(q, admin=True)
+    assert r == {
+        "data": {
+            "findAuthors": [
+                {
+                    "author_id": 1,
+                    "tag": "a",
+                    "author": {"name": "Ada"},
+                    "articles": [{"title": "Engines"}, {"title": "Analytical"}],
+                    "articles_aggregate": {"aggregate": {"count": 2}},
+                    "inner": {"author_id": 4, "author": {"name": "Dee"}},
+                },
+                {
+                    "author_id": 3,
+                    "tag": None,
+                    "author": {"name": "Cyd"},
+                    "articles": [{"title": "Poems"}],
+                    "articles_aggregate": {"aggregate": {"count": 1}},
+                },
+                {
+                    "author_id": 99,
+                    "tag": None,
+                    "author": None,
+                    "articles": [],
+                    "articles_aggregate": {"aggregate": {"count": 0}},
+                },
+            ]
+        }
+    }
+    # user of acme sees acme's authors and articles only (and at most 2 articles: the permission's limit).
+    r = await actions_client.gql(
+        "{ findAuthors { author_id author { name } articles { title } } }", role="user", org="acme"
+    )
+    assert r == {
+        "data": {
+            "findAuthors": [
+                {
+                    "author_id": 1,
+                    "author": {"name": "Ada"},
+                    "articles": [{"title": "Engines"}, {"title": "Analytical"}],
+                },
+                {"author_id": 3, "author": None, "articles": []},
+                {"author_id": 99, "author": None, "articles": []},
+            ]
+        }
+    }
+    # auditor may select articles but not authors: no `author` field for that role.
+    r = await actions_client.gql("{ findAuthors { author_id author { name } } }", role="auditor")
+    assert r["errors"][0]["message"] == "field 'author' not found in type: 'AuthorRef'"
+
+
+async def test_a_handler_header_may_not_read_the_engines_own_settings(client):
+    action = {
+        "name": "leaky",
+        "definition": {
+            "kind": "synchronous",
+            "arguments": [],
+            "output_type": "String",
+            "handler": "http://127.0.0.1:9/leak",
+            "headers": [{"name": "x-secret", "value_from_env": "HASURA_GRAPHQL_ADMIN_SECRET"}],
+        },
+    }
+    r = await client.admin_post("/v1/metadata", {"type": "create_action", "args": action})
+    assert r.status_code == 400
+    assert r.json() == {
+        "path": "$.definition.headers[0]",
+        "error": 'env variables starting with "HASURA_GRAPHQL_" are not allowed in value_from_env: '
+        "HASURA_GRAPHQL_ADMIN_SECRET",
+        "code": "parse-failed",
+    }
