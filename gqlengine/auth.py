@@ -100,10 +100,28 @@ def _session_headers(headers: dict[str, str]) -> dict[str, str]:
     }
 
 
+_TRUE, _FALSE = ("true", "t", "yes", "y"), ("false", "f", "no", "n")
+
+
 def _from_headers(headers: dict[str, str], default_role: str) -> Session:
     role = headers.get("x-hasura-role") or default_role
-    backend = headers.get("x-hasura-use-backend-only-permissions", "").strip().lower() == "true"
-    return Session(role, _session_headers(headers), backend)
+    return Session(role, _session_headers(headers), _backend_only(headers))
+
+
+def _backend_only(headers: dict[str, str]) -> bool:
+    """`x-hasura-use-backend-only-permissions`, read as Hasura reads a boolean header (refused if neither)."""
+    value = headers.get("x-hasura-use-backend-only-permissions")
+    if value is None:
+        return False
+    text = value.strip().lower()
+    if text not in _TRUE + _FALSE:
+        raise GQLError(
+            "x-hasura-use-backend-only-permissions:  Not a valid boolean text. True values are "
+            f"{json.dumps(list(_TRUE), separators=(',', ':'))} and  False values are "
+            f"{json.dumps(list(_FALSE), separators=(',', ':'))}. All values are case insensitive",
+            "bad-request",
+        )
+    return text in _TRUE
 
 
 def _claims_of(payload: dict[str, Any], conf: JWTConfig) -> dict[str, Any]:

@@ -465,6 +465,20 @@ class Compiler:
             inserted = f"({a}.xmax = 0)" if table.kind in ("r", "p") else "true"  # views have no xmax
             stmt += f' RETURNING {a}.*, {inserted} AS "__inserted"'
         elif kind == "update":
+            operators = ["_set", "_inc", *_JSONB_OPS]
+            given = {op: self.resolve(args.get(op)) or {} for op in operators if op in args}
+            seen: dict[str, int] = {}
+            for operand in given.values():
+                for col in operand:
+                    seen[col] = seen.get(col, 0) + 1
+            if repeated := [c for c, n in seen.items() if n > 1]:
+                raise GQLError(
+                    f"Column found in multiple operators: [{', '.join(repr(c) for c in repeated)}].",
+                    path=f"$.selectionSet.{self.path[0]}.args",
+                )
+            if given and not any(given.values()) and not presets:
+                # Operators given but all empty: nothing to change, as in Hasura (no statement runs).
+                return f"SELECT ({self._mutation_answer(None, rf, nodes, sel)})::text, 0", "none"
             sets = []
             for col, v in (self.resolve(args.get("_set")) or {}).items():
                 sets.append(f"{q(col)} = {self.scalar(v, cast(col))}")

@@ -144,3 +144,42 @@ async def test_constraint_violation(gql):
     )
     assert r["errors"][0]["extensions"]["code"] == "constraint-violation"
     assert r["errors"][0]["message"].startswith("Uniqueness violation.")
+
+
+async def test_update_with_only_empty_operators_changes_nothing(gql):
+    q = (
+        "mutation($s: author_set_input!) { update_author(where: {id: {_eq: 1}}, _set: $s) "
+        "{ affected_rows returning { id } } }"
+    )
+    r = await gql(q, {"s": {}}, admin=True)
+    assert r == {"data": {"update_author": {"affected_rows": 0, "returning": []}}}
+    r = await gql("mutation { update_author(where: {id: {_eq: 1}}) { affected_rows } }", admin=True)
+    assert r["errors"][0]["message"].startswith("at least any one of _set, _inc")
+
+
+async def test_a_column_in_two_update_operators_is_refused(gql):
+    r = await gql(
+        'mutation { upd: update_article(where: {id: {_eq: 1}}, _set: {views: 1, title: "t"}, '
+        "_inc: {views: 2}) { affected_rows } }",
+        admin=True,
+    )
+    assert r == {
+        "errors": [
+            {
+                "message": "Column found in multiple operators: ['views'].",
+                "extensions": {"path": "$.selectionSet.upd.args", "code": "validation-failed"},
+            }
+        ]
+    }
+
+
+async def test_backend_only_header_must_be_a_boolean(client):
+    r = await client.gql(
+        "{ author { id } }", admin=True, headers={"x-hasura-use-backend-only-permissions": "maybe"}
+    )
+    assert r["errors"][0]["extensions"] == {"path": "$", "code": "bad-request"}
+    assert r["errors"][0]["message"].startswith("x-hasura-use-backend-only-permissions:  Not a valid boolean")
+    r = await client.gql(
+        "{ author_by_pk(id: 1) { id } }", admin=True, headers={"x-hasura-use-backend-only-permissions": "Yes"}
+    )
+    assert r == {"data": {"author_by_pk": {"id": 1}}}
