@@ -193,15 +193,35 @@ def _decode(token: str, conf: JWTConfig) -> dict[str, Any]:
         raise GQLError(f"Could not verify JWT: {exc}", "invalid-jwt") from exc
 
 
+def _json_kind(value: Any) -> str:
+    """Aeson's name for a JSON value's kind, as Hasura's parse errors say it."""
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int | float):
+        return "Number"
+    if isinstance(value, str):
+        return "String"
+    if isinstance(value, dict):
+        return "Object"
+    return "Array" if isinstance(value, list) else "Null"
+
+
 def _from_jwt(token: str, headers: dict[str, str], conf: JWTConfig) -> Session:
     payload = _verified_payload(token, conf)
     claims = _claims_of(payload, conf)
-    default_role = claims.get("x-hasura-default-role")
+    # In Hasura's order: the allowed roles, then the default role.
     allowed = claims.get("x-hasura-allowed-roles")
-    if default_role is None:
-        raise GQLError("JWT claim does not contain x-hasura-default-role", "jwt-missing-role-claims")
     if allowed is None:
         raise GQLError("JWT claim does not contain x-hasura-allowed-roles", "jwt-missing-role-claims")
+    if not isinstance(allowed, list):
+        raise GQLError(
+            "invalid x-hasura-allowed-roles; should be a list of roles: parsing [] failed, expected Array, "
+            f"but encountered {_json_kind(allowed)}",
+            "jwt-invalid-claims",
+        )
+    default_role = claims.get("x-hasura-default-role")
+    if default_role is None:
+        raise GQLError("JWT claim does not contain x-hasura-default-role", "jwt-missing-role-claims")
     role = headers.get("x-hasura-role") or default_role
     if role not in allowed:
         raise GQLError("Your requested role is not in allowed roles", "access-denied")

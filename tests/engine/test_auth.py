@@ -142,7 +142,23 @@ def test_missing_role_claims():
     )
     with pytest.raises(GQLError) as e:
         resolve_session(conf, {"Authorization": f"Bearer {t}"})
-    assert e.value.code == "jwt-missing-role-claims"
+    assert (e.value.code, e.value.message) == (
+        "jwt-missing-role-claims",
+        "JWT claim does not contain x-hasura-default-role",
+    )
+    # Allowed roles must be a list (Hasura's parse error), and are read before the default role.
+    t = jwt.encode(
+        {"https://hasura.io/jwt/claims": {"x-hasura-allowed-roles": "a"}},
+        "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk",
+        algorithm="HS256",
+    )
+    with pytest.raises(GQLError) as e:
+        resolve_session(conf, {"Authorization": f"Bearer {t}"})
+    assert (e.value.code, e.value.message) == (
+        "jwt-invalid-claims",
+        "invalid x-hasura-allowed-roles; should be a list of roles: parsing [] failed, expected Array, "
+        "but encountered String",
+    )
 
 
 def test_rs256_and_claim_names_are_case_insensitive():
