@@ -18,6 +18,7 @@ class Column:
     nullable: bool
     has_default: bool
     position: int
+    comment: str | None = None  # COMMENT ON COLUMN: Hasura's default description of the field
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Table:
     primary_key: list[str] = field(default_factory=list)
     unique_constraints: dict[str, list[str]] = field(default_factory=dict)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
+    comment: str | None = None  # COMMENT ON TABLE: Hasura's default description of the object type
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Function:
     returns_set: bool
     volatility: str
     defaults: int = 0  # the last `defaults` input arguments have default values
+    comment: str | None = None  # COMMENT ON FUNCTION: a computed field's default description
 
 
 @dataclass
@@ -65,7 +68,8 @@ class Catalog:
 
 _TABLES = """
 select n.nspname as schema, c.relname as name, c.relkind::text as kind,
-       pg_relation_is_updatable(c.oid::regclass, true) as updatable
+       pg_relation_is_updatable(c.oid::regclass, true) as updatable,
+       obj_description(c.oid, 'pg_class') as comment
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where c.relkind in ('r','v','m','p','f')
   and n.nspname not in ('pg_catalog','information_schema','hdb_catalog','pg_toast')
@@ -76,7 +80,8 @@ select n.nspname as schema, c.relname as table, a.attname as name, a.attnum as p
        t.typname as udt, not a.attnotnull as nullable,
        (a.atthasdef or a.attidentity <> '' or a.attgenerated <> '') as has_default,
        format_type(a.atttypid, null) as pg_type,
-       bt.typname as base_udt
+       bt.typname as base_udt,
+       col_description(c.oid, a.attnum) as comment
 from pg_attribute a
 join pg_class c on c.oid = a.attrelid
 join pg_namespace n on n.oid = c.relnamespace
@@ -112,7 +117,8 @@ select n.nspname as schema, p.proname as name,
          as arg_types,
        coalesce(p.proargnames, '{}') as arg_names,
        rn.nspname as ret_schema, rt.typname as ret_type, p.proretset as returns_set,
-       p.provolatile::text as volatility, p.pronargdefaults as defaults
+       p.provolatile::text as volatility, p.pronargdefaults as defaults,
+       obj_description(p.oid, 'pg_proc') as comment
 from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 join pg_type rt on rt.oid = p.prorettype
@@ -134,7 +140,7 @@ async def introspect(conn: asyncpg.Connection) -> Catalog:
     cat = Catalog()
     for r in await conn.fetch(_TABLES):
         cat.tables[(r["schema"], r["name"])] = Table(
-            r["schema"], r["name"], r["kind"], updatable=r["updatable"]
+            r["schema"], r["name"], r["kind"], updatable=r["updatable"], comment=r["comment"]
         )
     for r in await conn.fetch(_COLUMNS):
         t = cat.tables.get((r["schema"], r["table"]))
@@ -142,7 +148,13 @@ async def introspect(conn: asyncpg.Connection) -> Catalog:
             continue
         udt = r["base_udt"] or r["udt"]
         t.columns[r["name"]] = Column(
-            r["name"], _castable(r["pg_type"]), udt, r["nullable"], r["has_default"], r["position"]
+            r["name"],
+            _castable(r["pg_type"]),
+            udt,
+            r["nullable"],
+            r["has_default"],
+            r["position"],
+            r["comment"],
         )
     for r in await conn.fetch(_CONSTRAINTS):
         t = cat.tables.get((r["schema"], r["table"]))
@@ -175,6 +187,7 @@ async def introspect(conn: asyncpg.Connection) -> Catalog:
             r["returns_set"],
             r["volatility"],
             r["defaults"],
+            r["comment"],
         )
         cat.functions.setdefault((r["schema"], r["name"]), []).append(fn)
     return cat

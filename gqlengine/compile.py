@@ -285,6 +285,15 @@ class Compiler:
             return self.variables.get(value.name)
         return value
 
+    def _resolve_deep(self, value: Any) -> Any:
+        if isinstance(value, Var):
+            return self.resolve(value)
+        if isinstance(value, dict):
+            return {k: self._resolve_deep(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._resolve_deep(v) for v in value]
+        return value
+
     def scalar(self, value: Any, cast: str, session_ok: bool = False) -> str:
         is_json = cast in ("json", "jsonb")
         if isinstance(value, Var):
@@ -293,6 +302,8 @@ class Compiler:
             return _once(f"{p}::text::{cast}", cast)
         if session_ok and _is_session_var(value):
             return _once(f"{self.param(Param('session', value.lower()))}::text::{cast}", cast)
+        if is_json:
+            value = self._resolve_deep(value)  # variables inside a JSON literal are part of the value
         text = json.dumps(value) if is_json and value is not None else to_text(value)
         return _once(f"{self.param(Param('lit', text))}::text::{cast}", cast)
 

@@ -12,6 +12,17 @@ from gqlengine.compile import GQLError
 from gqlengine.leniency import int_out_of_range
 
 _UNKNOWN_INPUT_FIELD = re.compile(r"Expected value of type '(\w+)' not to include unknown field '(\w+)'")
+# The names Hasura gives its input object types (the rest of its input types are scalars and enums).
+_INPUT_OBJECT_SUFFIXES = (
+    "_bool_exp",
+    "_comparison_exp",
+    "_order_by",
+    "_input",
+    "_on_conflict",
+    "_exp",
+    "_updates",
+)
+
 _RULES: list[tuple[re.Pattern[str], Any]] = [
     (
         re.compile(r"Cannot query field '(\w+)' on type '(\w+)'\."),
@@ -44,6 +55,14 @@ _RULES: list[tuple[re.Pattern[str], Any]] = [
     (
         re.compile(r"Variable '\$(\w+)' of type '(.*)' used in position expecting type '(.*)'\."),
         lambda m: f"variable '{m[1]}' is declared as '{m[2]}', but used where '{m[3]}' is expected",
+    ),
+    (
+        re.compile(r"Expected value of non-null type '(\w+)!' not to be None\."),
+        lambda m: (
+            f"expected an object for type '{m[1]}', but found null"
+            if m[1].endswith(_INPUT_OBJECT_SUFFIXES)
+            else f"unexpected null value for type '{m[1]}'"
+        ),
     ),
     (re.compile(r"Unknown fragment '(\w+)'\."), lambda m: f"fragment '{m[1]}' is undefined"),
     (re.compile(r"Schema is not configured to execute mutation operation\."), lambda m: "no mutations exist"),
@@ -167,3 +186,17 @@ def translate(
     if message.startswith("'") and " has no argument named " in message:
         path = re.sub(r"\.args\.\w+$", "", path)  # Hasura points at the field, not the argument
     return GQLError(message, code, path)
+
+
+_NULL_VARIABLE = re.compile(
+    r"Variable '\$\w+' (?:of non-null type '(.+)' must not be null|has invalid value: "
+    r"Expected value of non-null type '(.+)' not to be None)\."
+)
+
+
+def variable_error(message: str) -> GQLError:
+    """A variable's value graphql-core refused, in Hasura's words where we know them."""
+    m = _NULL_VARIABLE.fullmatch(message)
+    if m:
+        return GQLError(f'null value found for non-nullable type: "{m[1] or m[2]}"', "validation-failed", "$")
+    return GQLError(message, "validation-failed", "$.variableValues")

@@ -33,7 +33,7 @@ from gqlengine import catalog as catalog_mod
 from gqlengine import metadata as md
 from gqlengine.auth import AuthConfig, Session, resolve_session
 from gqlengine.compile import Compiled, Compiler, GQLError, MutationPlan, Param, to_text
-from gqlengine.errors import translate
+from gqlengine.errors import translate, variable_error
 from gqlengine.leniency import relax
 from gqlengine.schema import RoleSchema, build_role_schema
 
@@ -328,8 +328,7 @@ class Engine:
             raise GQLError(f"unexpected variables in variableValues: {', '.join(unexpected)}", path="$")
         coerced = get_variable_values(rs.schema, entry.operation.variable_definitions or [], raw_vars)
         if isinstance(coerced, list):
-            err = coerced[0]
-            raise GQLError(err.message, "validation-failed", "$.variableValues")
+            raise variable_error(coerced[0].message)
         # graphql-core 3.3 wraps the values (`.coerced`); 3.2 returns the dict itself.
         variables = cast(dict[str, Any], getattr(coerced, "coerced", coerced))
         undefined = frozenset(

@@ -233,6 +233,7 @@ class Relationship:
     kind: str  # "object" | "array"
     target: tuple[str, str]
     mapping: list[tuple[str, str]]  # (column on this table, column on the target)
+    description: str | None = None
 
 
 @dataclass
@@ -250,6 +251,7 @@ class ComputedField:
     input_args_required: bool = False
     arg_names: list[str] = field(default_factory=list)
     session_argument_index: int | None = None
+    description: str | None = None
 
 
 @dataclass
@@ -281,6 +283,28 @@ class TrackedTable:
     @property
     def key(self) -> tuple[str, str]:
         return (self.schema, self.name)
+
+    # Descriptions as Hasura gives them: a comment in metadata wins (an empty one means none), then the
+    # database's COMMENT ON, then Hasura's default text.
+    def _config(self) -> JSON:
+        return (self.raw or {}).get("configuration") or {}
+
+    def description(self) -> str | None:
+        return described(self._config(), self.table.comment or f'columns and relationships of "{self.name}"')
+
+    def column_description(self, column: str) -> str | None:
+        config = (self._config().get("column_config") or {}).get(column)
+        return described(config, self.table.columns[column].comment)
+
+    def root_field_description(self, kind: str, default: str) -> str | None:
+        return described((self._config().get("custom_root_fields") or {}).get(kind), default)
+
+
+def described(holder: JSON, fallback: str | None) -> str | None:
+    """`holder["comment"]` when metadata sets it ("" for no description), else `fallback`."""
+    if isinstance(holder, dict) and holder.get("comment") is not None:
+        return holder["comment"] or None
+    return fallback
 
 
 @dataclass
@@ -319,7 +343,18 @@ _ROOT_FIELD_KINDS = ("select", "select_by_pk", "select_aggregate")
 
 
 def _root_fields(gql: str, config: JSON) -> dict[str, str]:
-    names = {"select": gql, "select_by_pk": f"{gql}_by_pk", "select_aggregate": f"{gql}_aggregate"}
+    names = {
+        "select": gql,
+        "select_by_pk": f"{gql}_by_pk",
+        "select_aggregate": f"{gql}_aggregate",
+        "insert": f"insert_{gql}",
+        "insert_one": f"insert_{gql}_one",
+        "update": f"update_{gql}",
+        "update_by_pk": f"update_{gql}_by_pk",
+        "update_many": f"update_{gql}_many",
+        "delete": f"delete_{gql}",
+        "delete_by_pk": f"delete_{gql}_by_pk",
+    }
     for kind, value in ((config or {}).get("custom_root_fields") or {}).items():
         if kind in names and value:
             names[kind] = value if isinstance(value, str) else value.get("name") or names[kind]
@@ -429,6 +464,7 @@ def resolve(doc: JSON, catalog: Catalog) -> Model:
                 if name in tt.table.columns or name in tt.relationships:
                     bad(f"{kind}_relation", qual, rel, f'multiple declarations exist for "{name}"')
                     continue
+                resolved.description = described(rel, f"An {kind} relationship")
                 tt.relationships[name] = resolved
 
     # Pass 3: computed fields.
@@ -631,6 +667,7 @@ def _resolve_computed(tt: TrackedTable, cf: JSON, catalog: Catalog) -> ComputedF
         any(i < first_default for i in inputs),
         list(fn.arg_names[: len(fn.arg_types)]),
         session_idx,
+        described(cf, fn.comment or f'A computed field, executes function "{fkey[1]}"'),
     )
 
 

@@ -139,7 +139,7 @@ async def _edit(engine: Engine, op: str, args: Any) -> Any:
         t = _find_table(doc, _table_ref(args), source)
         kind = "object" if "object" in op else "array"
         rel: dict[str, Any] = {"name": args["name"], "using": args["using"]}
-        if args.get("comment"):
+        if args.get("comment") is not None:
             rel["comment"] = args["comment"]
         t.setdefault(f"{kind}_relationships", []).append(rel)
     elif op == "drop_relationship":
@@ -174,7 +174,7 @@ async def _edit(engine: Engine, op: str, args: Any) -> Any:
     elif op == "add_computed_field":
         t = _find_table(doc, _table_ref(args), source)
         cf: dict[str, Any] = {"name": args["name"], "definition": args["definition"]}
-        if args.get("comment"):
+        if args.get("comment") is not None:  # "" is a choice too: no description
             cf["comment"] = args["comment"]
         t.setdefault("computed_fields", []).append(cf)
     elif op == "drop_computed_field":

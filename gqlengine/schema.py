@@ -451,13 +451,13 @@ class _Builder:
                     if udt in ("json", "jsonb")
                     else None
                 )
-                f[c] = GraphQLField(self.col_type(v.tracked, c), args=args)
+                f[c] = GraphQLField(
+                    self.col_type(v.tracked, c), args=args, description=v.tracked.column_description(c)
+                )
             for c in v.computed:
                 cf = v.tracked.computed_fields[c]
                 f[c] = GraphQLField(
-                    scalar_for(cf.return_udt),
-                    args=self.function_args(cf) or None,
-                    description=f'A computed field, executes function "{cf.function[1]}"',
+                    scalar_for(cf.return_udt), args=self.function_args(cf) or None, description=cf.description
                 )
             for c in v.computed_sets:
                 cf = v.tracked.computed_fields[c]
@@ -465,18 +465,18 @@ class _Builder:
                 f[c] = GraphQLField(
                     GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(target)))),
                     args={**self.function_args(cf), **self.list_args(target)},
-                    description=f'A computed field, executes function "{cf.function[1]}"',
+                    description=cf.description,
                 )
             for r in v.relationships:
                 rel = v.tracked.relationships[r]
                 target = self.views[rel.target]
                 if rel.kind == "object":
-                    f[r] = GraphQLField(self.object(target), description="An object relationship")
+                    f[r] = GraphQLField(self.object(target), description=rel.description)
                 else:
                     f[r] = GraphQLField(
                         GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(target)))),
                         args=self.list_args(target),
-                        description="An array relationship",
+                        description=rel.description,
                     )
                     if target.perm.allow_aggregations:
                         f[f"{r}_aggregate"] = GraphQLField(
@@ -486,9 +486,7 @@ class _Builder:
                         )
             return dict(sorted(f.items()))
 
-        self.objects[g] = GraphQLObjectType(
-            g, fields, description=f'columns and relationships of "{v.tracked.name}"'
-        )
+        self.objects[g] = GraphQLObjectType(g, fields, description=v.tracked.description())
         return self.objects[g]
 
     def aggregate(self, v: TableView) -> GraphQLObjectType:
@@ -724,34 +722,36 @@ class _Builder:
             if ins is not None:
                 conflict = self.on_conflict(t, sel, perms["update"]["columns"]) if "update" in perms else None
                 extra = {"on_conflict": GraphQLArgument(conflict)} if conflict is not None else {}
-                mfields[f"insert_{g}"] = GraphQLField(
+                mfields[t.root_fields["insert"]] = GraphQLField(
                     self.mutation_response(t, sel),
                     args={
                         "objects": GraphQLArgument(GraphQLNonNull(GraphQLList(GraphQLNonNull(ins)))),
                         **extra,
                     },
-                    description=f'insert data into the table: "{t.name}"',
+                    description=t.root_field_description("insert", f'insert data into the table: "{t.name}"'),
                 )
-                rs.mutation_fields[f"insert_{g}"] = RootField("insert", key)
+                rs.mutation_fields[t.root_fields["insert"]] = RootField("insert", key)
                 if one:
-                    mfields[f"insert_{g}_one"] = GraphQLField(
+                    mfields[t.root_fields["insert_one"]] = GraphQLField(
                         self.object(sel),  # type: ignore[arg-type]
                         args={"object": GraphQLArgument(GraphQLNonNull(ins)), **extra},
-                        description=f'insert a single row into the table: "{t.name}"',
+                        description=t.root_field_description(
+                            "insert_one", f'insert a single row into the table: "{t.name}"'
+                        ),
                     )
-                    rs.mutation_fields[f"insert_{g}_one"] = RootField("insert_one", key)
+                    rs.mutation_fields[t.root_fields["insert_one"]] = RootField("insert_one", key)
             if sel is None:
                 continue  # update and delete filter rows with the select permission's bool_exp
             pk_args = {c: GraphQLArgument(GraphQLNonNull(scalar_for(t.table.columns[c].udt))) for c in pk}
             if "update" in perms and perms["update"]["columns"]:
                 ops = self.update_ops(t, perms["update"]["columns"])
                 args = {op: GraphQLArgument(typ) for op, typ in ops.items()}
-                mfields[f"update_{g}"] = GraphQLField(
+                mfields[t.root_fields["update"]] = GraphQLField(
                     self.mutation_response(t, sel),
                     args={**args, "where": GraphQLArgument(GraphQLNonNull(self.bool_exp(sel)))},
-                    description=f'update data of the table: "{t.name}"',
+                    description=t.root_field_description("update", f'update data of the table: "{t.name}"'),
                 )
-                rs.mutation_fields[f"update_{g}"] = RootField("update", key)
+                rs.mutation_fields[t.root_fields["update"]] = RootField("update", key)
                 updates = GraphQLInputObjectType(
                     f"{g}_updates",
                     {
@@ -762,36 +762,42 @@ class _Builder:
                         ),
                     },
                 )
-                mfields[f"update_{g}_many"] = GraphQLField(
+                mfields[t.root_fields["update_many"]] = GraphQLField(
                     GraphQLList(self.mutation_response(t, sel)),
                     args={"updates": GraphQLArgument(GraphQLNonNull(GraphQLList(GraphQLNonNull(updates))))},
-                    description=f'update multiples rows of table: "{t.name}"',
+                    description=t.root_field_description(
+                        "update_many", f'update multiples rows of table: "{t.name}"'
+                    ),
                 )
-                rs.mutation_fields[f"update_{g}_many"] = RootField("update_many", key)
+                rs.mutation_fields[t.root_fields["update_many"]] = RootField("update_many", key)
                 if pk and one:
                     pkc = self._input(
                         f"{g}_pk_columns_input", t, pk, f"primary key columns input for table: {t.name}", True
                     )
-                    mfields[f"update_{g}_by_pk"] = GraphQLField(
+                    mfields[t.root_fields["update_by_pk"]] = GraphQLField(
                         self.object(sel),
                         args={**args, "pk_columns": GraphQLArgument(GraphQLNonNull(pkc))},
-                        description=f'update single row of the table: "{t.name}"',
+                        description=t.root_field_description(
+                            "update_by_pk", f'update single row of the table: "{t.name}"'
+                        ),
                     )
-                    rs.mutation_fields[f"update_{g}_by_pk"] = RootField("update_by_pk", key)
+                    rs.mutation_fields[t.root_fields["update_by_pk"]] = RootField("update_by_pk", key)
             if "delete" in perms:
-                mfields[f"delete_{g}"] = GraphQLField(
+                mfields[t.root_fields["delete"]] = GraphQLField(
                     self.mutation_response(t, sel),
                     args={"where": GraphQLArgument(GraphQLNonNull(self.bool_exp(sel)))},
-                    description=f'delete data from the table: "{t.name}"',
+                    description=t.root_field_description("delete", f'delete data from the table: "{t.name}"'),
                 )
-                rs.mutation_fields[f"delete_{g}"] = RootField("delete", key)
+                rs.mutation_fields[t.root_fields["delete"]] = RootField("delete", key)
                 if pk and one:
-                    mfields[f"delete_{g}_by_pk"] = GraphQLField(
+                    mfields[t.root_fields["delete_by_pk"]] = GraphQLField(
                         self.object(sel),
                         args=pk_args,
-                        description=f'delete single row from the table: "{t.name}"',
+                        description=t.root_field_description(
+                            "delete_by_pk", f'delete single row from the table: "{t.name}"'
+                        ),
                     )
-                    rs.mutation_fields[f"delete_{g}_by_pk"] = RootField("delete_by_pk", key)
+                    rs.mutation_fields[t.root_fields["delete_by_pk"]] = RootField("delete_by_pk", key)
 
     def build(self, action_types: Any = None) -> RoleSchema:
         rs = RoleSchema(self.role, None, self.views)  # type: ignore[arg-type]
@@ -803,14 +809,16 @@ class _Builder:
                 qfields[t.root_fields["select"]] = GraphQLField(
                     GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(v)))),
                     args=self.list_args(v),
-                    description=f'fetch data from the table: "{t.name}"',
+                    description=t.root_field_description("select", f'fetch data from the table: "{t.name}"'),
                 )
                 rs.query_fields[t.root_fields["select"]] = RootField("select", key)
             if v.perm.allow_aggregations and (allowed is None or "select_aggregate" in allowed):
                 qfields[t.root_fields["select_aggregate"]] = GraphQLField(
                     GraphQLNonNull(self.aggregate(v)),
                     args=self.list_args(v),
-                    description=f'fetch aggregated fields from the table: "{t.name}"',
+                    description=t.root_field_description(
+                        "select_aggregate", f'fetch aggregated fields from the table: "{t.name}"'
+                    ),
                 )
                 rs.query_fields[t.root_fields["select_aggregate"]] = RootField("select_aggregate", key)
             pk = t.table.primary_key
@@ -823,7 +831,9 @@ class _Builder:
                 qfields[t.root_fields["select_by_pk"]] = GraphQLField(
                     self.object(v),
                     args={c: GraphQLArgument(GraphQLNonNull(scalar_for(t.table.columns[c].udt))) for c in pk},
-                    description=f'fetch data from the table: "{t.name}" using primary key columns',
+                    description=t.root_field_description(
+                        "select_by_pk", f'fetch data from the table: "{t.name}" using primary key columns'
+                    ),
                 )
                 rs.query_fields[t.root_fields["select_by_pk"]] = RootField("select_by_pk", key)
         mfields: dict[str, GraphQLField] = {}

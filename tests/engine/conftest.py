@@ -55,6 +55,9 @@ insert into article (author_id, title, content, views, published) values
   (4, 'Go', 'gophers', 200, false);
 insert into comment (article_id, body) values (1, 'great'), (1, 'meh'), (3, 'bien'), (5, 'wow');
 insert into secret values (1, 'hidden');
+comment on table author is 'People who write';
+comment on column author.name is 'Display name';
+comment on function author_upper_name(author) is 'The name in capitals';
 """
 
 TABLES = {

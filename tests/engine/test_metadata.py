@@ -470,3 +470,39 @@ async def test_action_metadata_api(client):
     assert r["errors"][0]["message"] == "field 'echo' not found in type: 'query_root'"
     r = await client.admin_post("/v1/metadata", {"type": "drop_action", "args": {"name": "echo"}})
     assert r.json()["code"] == "not-exists"
+
+
+async def test_custom_root_field_names_and_comments(client):
+    r = await client.admin_post(
+        "/v2/query",
+        {"type": "run_sql", "args": {"sql": "create table gadget (id int primary key, label text)"}},
+    )
+    assert r.status_code == 200, r.text
+    config = {
+        "custom_root_fields": {
+            "select": {"name": "gadgets", "comment": "Every gadget"},
+            "insert_one": "addGadget",
+            "delete_by_pk": {"name": "dropGadget", "comment": ""},
+        }
+    }
+    r = await client.admin_post(
+        "/v1/metadata", {"type": "pg_track_table", "args": {"table": "gadget", "configuration": config}}
+    )
+    assert r.status_code == 200, r.text
+    r = await client.gql('mutation { addGadget(object: {id: 1, label: "a"}) { id } }', admin=True)
+    assert r == {"data": {"addGadget": {"id": 1}}}
+    r = await client.gql("{ gadgets { label } }", admin=True)
+    assert r == {"data": {"gadgets": [{"label": "a"}]}}
+    q = (
+        "{ __schema { queryType { fields { name description } } "
+        "mutationType { fields { name description } } } }"
+    )
+    schema = (await client.gql(q, admin=True))["data"]["__schema"]
+    queries = {f["name"]: f["description"] for f in schema["queryType"]["fields"]}
+    mutations = {f["name"]: f["description"] for f in schema["mutationType"]["fields"]}
+    assert queries["gadgets"] == "Every gadget"
+    assert mutations["addGadget"] == 'insert a single row into the table: "gadget"'
+    assert mutations["dropGadget"] is None
+    assert "insert_gadget" in mutations and "insert_gadget_one" not in mutations
+    r = await client.admin_post("/v1/metadata", {"type": "pg_untrack_table", "args": {"table": "gadget"}})
+    assert r.status_code == 200, r.text

@@ -415,3 +415,17 @@ async def test_where_on_aggregate_counts_only_permitted_rows(gql):
         org="globex",
     )
     assert r["data"]["author"] == [{"id": 4}]
+
+
+async def test_descriptions_come_from_database_comments_then_hasuras_defaults(gql):
+    q = """{ __type(name: "author") { description fields { name description } } }"""
+    r = await gql(q, admin=True)
+    t = r["data"]["__type"]
+    fields = {f["name"]: f["description"] for f in t["fields"]}
+    assert t["description"] == "People who write"
+    assert (fields["name"], fields["bio"]) == ("Display name", None)
+    assert fields["upper_name"] == "The name in capitals"
+    assert fields["published"] == 'A computed field, executes function "author_published"'
+    assert fields["articles"] == "An array relationship"
+    r = await gql('{ __type(name: "article") { description } }', admin=True)
+    assert r["data"]["__type"]["description"] == 'columns and relationships of "article"'
