@@ -37,3 +37,27 @@ async def test_an_unsent_set_column_is_not_changed(gql: Any) -> None:
 async def test_an_unsent_variable_with_a_default_uses_it(gql: Any) -> None:
     q = 'query($name: String = "Dee") { author(where: {name: {_eq: $name}}) { name } }'
     assert await gql(q, admin=True) == {"data": {"author": [{"name": "Dee"}]}}
+
+
+async def test_variables_inside_a_json_literal_are_part_of_the_value(gql):
+    q = (
+        'mutation($l: jsonb, $n: String!) { insert_author_one(object: {name: $n, org: "acme", '
+        "tags: {lang: [$l], level: 2}}) { tags } }"
+    )
+    r = await gql(q, {"l": "de", "n": "Json"}, admin=True)
+    assert r == {"data": {"insert_author_one": {"tags": {"lang": ["de"], "level": 2}}}}
+    r = await gql(q, {"l": {"x": 1}, "n": "Json2"}, admin=True)
+    assert r["data"]["insert_author_one"]["tags"] == {"lang": [{"x": 1}], "level": 2}
+
+
+async def test_nulls_where_values_are_required_are_refused_in_hasuras_words(gql):
+    r = await gql('mutation { update_author(where: null, _set: {bio: "x"}) { affected_rows } }', admin=True)
+    assert r["errors"][0] == {
+        "message": "expected an object for type 'author_bool_exp', but found null",
+        "extensions": {"path": "$.selectionSet.update_author.args.where", "code": "validation-failed"},
+    }
+    r = await gql("query($id: Int!) { author_by_pk(id: $id) { id } }", {"id": None}, admin=True)
+    assert r["errors"][0] == {
+        "message": 'null value found for non-nullable type: "Int!"',
+        "extensions": {"path": "$", "code": "validation-failed"},
+    }
