@@ -389,6 +389,13 @@ class Compiler:
                 continue
             view = self.rs.views[rf.table]  # type: ignore[index]
             args = self.args(nodes)
+            if rf.kind == "function" and op.operation == gast.OperationType.MUTATION:
+                items.append(RootItem(alias, "mutation", value=self.function_mutation(rf, view, args, nodes)))
+                continue
+            if rf.kind in ("function", "function_aggregate"):
+                items.append(RootItem(alias, "sql", index=len(exprs)))
+                exprs.append(self.function_select(rf, view, args, nodes))
+                continue
             if rf.kind == "select":
                 expr = self.select_array(view, args, self.sub(nodes), None)
             elif rf.kind == "select_by_pk":
@@ -407,6 +414,59 @@ class Compiler:
             self.structural,
             "mutation" if op.operation == gast.OperationType.MUTATION else "query",
         )
+
+    # ---- tracked functions
+    def tracked_function_call(self, tf: Any, values: Any) -> str:
+        """`fn(arg => value, …)` in named notation: arguments left out take their defaults."""
+        values = self.resolve(values) or {}
+        parts = []
+        if tf.session_argument:
+            session = f"{self.param(Param('session_json', None))}::text::json"
+            parts.append(f"{q(tf.session_argument)} => {session}")
+        for name, (schema, typ) in tf.input_args:
+            if name in values:
+                parts.append(f"{q(name)} => {self.scalar(values[name], f'{q(schema)}.{q(typ)}')}")
+        return f"{qt(tf.key)}({', '.join(parts)})"
+
+    def function_select(
+        self, rf: Any, view: TableView, args: dict[str, Any], nodes: list[gast.FieldNode]
+    ) -> str:
+        assert rf.function is not None
+        tf = self.model.functions[rf.function]
+        source = self.tracked_function_call(tf, args.get("args"))
+        if rf.kind == "function_aggregate":
+            return self.select_aggregate(view, args, self.sub(nodes), source)
+        return self.function_rows(tf, view, args, nodes, source)
+
+    def function_rows(
+        self, tf: Any, view: TableView, args: dict[str, Any], nodes: list[gast.FieldNode], source: str
+    ) -> str:
+        """The rows of a tracked function as its field answers them: a list, or one object (or null) for a
+        function returning a single row; always under the role's select permission on the table."""
+        if tf.returns_set:
+            return self.select_array(view, args, self.sub(nodes), source)
+        a = self.alias()
+        return (
+            f"(SELECT {self.row_json(view, a, self.sub(nodes))} FROM {source} AS {a} "
+            f"WHERE {self.perm_filter(view, a)} LIMIT 1)"
+        )
+
+    def function_mutation(
+        self, rf: Any, view: TableView, args: dict[str, Any], nodes: list[gast.FieldNode]
+    ) -> MutationPlan:
+        """A volatile function exposed as a mutation: run in the request's transaction, rows answered as a
+        select of them (the role's select permission applies)."""
+        saved = (self.params, self.param_index)
+        self.params, self.param_index = [], {}
+        try:
+            tf = self.model.functions[rf.function]
+            source = self.tracked_function_call(tf, args.get("args"))
+            # The function runs once, in a CTE, whatever the selection reads from its rows.
+            expr = self.function_rows(tf, view, args, nodes, "fn_rows")
+            sql = f"WITH fn_rows AS MATERIALIZED (SELECT * FROM {source}) SELECT ({expr})::text, 0"
+            return MutationPlan(sql, self.params, "none", "$")
+        finally:
+            self.params, self.param_index = saved
 
     # ---- mutations
     def mutation(self, rf: Any, args: dict[str, Any], nodes: list[gast.FieldNode]) -> MutationPlan:

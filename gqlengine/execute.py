@@ -53,6 +53,8 @@ class Settings:
     dev_mode: bool = False
     # HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS: `extensions.internal` (SQL, Postgres error) for the admin role.
     admin_internal_errors: bool = True
+    # HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS: a role that may select a function's rows may call it.
+    infer_function_permissions: bool = True
     pool_size: int = 10
 
     @classmethod
@@ -66,6 +68,8 @@ class Settings:
             dev_mode=env.get("HASURA_GRAPHQL_DEV_MODE", "false").lower() == "true",
             admin_internal_errors=env.get("HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS", "true").lower() == "true",
             pool_size=int(env.get("HASURA_GRAPHQL_PG_CONNECTIONS", "10")),
+            infer_function_permissions=env.get("HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS", "true").lower()
+            == "true",
         )
 
 
@@ -238,7 +242,9 @@ class Engine:
             from gqlengine.actions import ActionTypes
 
             assert self.model is not None
-            rs = build_role_schema(self.model, role, ActionTypes(self.model), backend)
+            rs = build_role_schema(
+                self.model, role, ActionTypes(self.model), backend, self.settings.infer_function_permissions
+            )
             self.role_schemas[key] = rs
         return rs
 

@@ -321,12 +321,35 @@ class Action:
 
 
 @dataclass
+class TrackedFunction:
+    """A SQL function tracked as root fields (`fn`, `fn_aggregate`) returning rows of a tracked table."""
+
+    key: tuple[str, str]
+    root_fields: dict[str, str]  # function / function_aggregate -> GraphQL name
+    returns_table: tuple[str, str]
+    exposed_as: str  # query | mutation
+    returns_set: bool  # SETOF table: a list; one row of the table: an object
+    # Arguments the client gives as `args: {name: value}` (the session argument is the engine's).
+    input_args: list[tuple[str, tuple[str, str]]]
+    session_argument: str | None
+    # Roles given explicitly (function permissions); others may call it when they may select the rows.
+    roles: set[str]
+    input_args_required: bool = False
+    description: str | None = None
+
+    @property
+    def function(self) -> tuple[str, str]:  # the name computed fields use (shared `<fn>_args` type)
+        return self.key
+
+
+@dataclass
 class Model:
     tables: dict[tuple[str, str], TrackedTable]
     actions: dict[str, Action]
     custom_types: JSON
     roles: set[str]
     inconsistencies: list[JSON]
+    functions: dict[str, TrackedFunction] = field(default_factory=dict)
 
 
 def table_key(ref: JSON) -> tuple[str, str]:
@@ -562,7 +585,74 @@ def resolve(doc: JSON, catalog: Catalog) -> Model:
             timeout=int(d.get("timeout") or 30),
             roles=perms,
         )
-    return Model(tables, actions, doc.get("custom_types") or {}, roles, inconsistent)
+    functions: dict[str, TrackedFunction] = {}
+    for entry in (source or {}).get("functions") or []:
+        key = table_key(entry.get("function"))
+        try:
+            tf = _resolve_function(entry, catalog, tables)
+        except MetadataError as exc:
+            bad(
+                "function",
+                f"function {_qualified(key)} in source default",
+                {"schema": key[0], "name": key[1]},
+                f'Inconsistent object: in function "{_qualified(key)}": {exc.message}',
+            )
+            continue
+        functions[_qualified(key)] = tf
+        roles |= tf.roles
+    return Model(tables, actions, doc.get("custom_types") or {}, roles, inconsistent, functions)
+
+
+def _resolve_function(
+    entry: JSON, catalog: Catalog, tables: dict[tuple[str, str], TrackedTable]
+) -> TrackedFunction:
+    key = table_key(entry.get("function"))
+    overloads = catalog.functions.get(key) or []
+    if not overloads:
+        raise MetadataError("no such function exists")
+    if len(overloads) > 1:
+        raise MetadataError("function is overloaded; overloaded functions are not supported")
+    fn = overloads[0]
+    if fn.return_type not in tables:
+        raise MetadataError(f'the function "{key[1]}" does not return a "SETOF" table that is tracked')
+    config = entry.get("configuration") or {}
+    session = config.get("session_argument")
+    names = list(fn.arg_names[: len(fn.arg_types)])
+    if session and session not in names:
+        raise MetadataError(f'session argument "{session}" not found')
+    if any(not n for n in names):
+        raise MetadataError("function has unnamed input arguments")
+    if any(t in tables for n, t in zip(names, fn.arg_types, strict=True) if n != session):
+        # Its arguments would need a scalar named like the table's object type; such a function serves
+        # as a computed field of that table instead.
+        raise MetadataError("a function taking a table row can only be a computed field of that table")
+    exposed = config.get("exposed_as") or ("mutation" if fn.volatility == "v" else "query")
+    if exposed == "mutation" and fn.volatility != "v":
+        raise MetadataError(
+            f'the function "{key[1]}" cannot be tracked because the function was requested to be exposed '
+            "as a mutation, but is not marked VOLATILE. Maybe the function was given the wrong volatility "
+            "when it was defined?"
+        )
+    gql = config.get("custom_name") or _qualified(key)
+    custom = config.get("custom_root_fields") or {}
+    root = {"function": custom.get("function") or gql}
+    root["function_aggregate"] = custom.get("function_aggregate") or f"{root['function']}_aggregate"
+    return TrackedFunction(
+        key=key,
+        root_fields=root,
+        returns_table=fn.return_type,
+        exposed_as=exposed,
+        returns_set=fn.returns_set,
+        input_args=[(n, t) for n, t in zip(names, fn.arg_types, strict=True) if n != session],
+        session_argument=session,
+        roles={p["role"] for p in entry.get("permissions") or []},
+        input_args_required=any(
+            i < len(fn.arg_types) - fn.defaults for i, n in enumerate(names) if n != session
+        ),
+        description=described(
+            entry, fn.comment or f'execute function "{key[1]}" which returns "{fn.return_type[1]}"'
+        ),
+    )
 
 
 def refused_header(definition: JSON) -> tuple[int, str] | None:

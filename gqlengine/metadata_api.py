@@ -72,7 +72,9 @@ async def _commit(engine: Engine, doc: Any, allow_inconsistent: bool = False) ->
     before = {(i["type"], i["name"]) for i in engine.model.inconsistencies}
     new = [i for i in model.inconsistencies if (i["type"], i["name"]) not in before]
     if new and not allow_inconsistent:
-        reason = new[0]["reason"].removeprefix("Inconsistent object: ")
+        reason = new[0]["reason"]
+        if new[0]["type"] != "function":  # Hasura keeps the prefix in a function's error only
+            reason = reason.removeprefix("Inconsistent object: ")
         raise AdminError(reason, "invalid-configuration", path="$.args", internal=new)
     engine.doc = doc
     engine.model = model
@@ -112,6 +114,8 @@ async def _edit(engine: Engine, op: str, args: Any) -> Any:
     source = args.get("source", "default") if isinstance(args, dict) else "default"
     if op in ACTION_OPS:
         _edit_action(doc, op, args)
+    elif op in FUNCTION_OPS:
+        _edit_function(doc, op, args, source)
     elif op in ("track_table", "add_existing_table_or_view"):
         ref = _table_ref(args)
         tables = _source(doc, source).setdefault("tables", [])
@@ -190,6 +194,56 @@ async def _edit(engine: Engine, op: str, args: Any) -> Any:
         raise AdminError(f"unknown metadata operation: {op}", "not-supported", path="$.type")
     await _commit(engine, doc)
     return SUCCESS
+
+
+FUNCTION_OPS = (
+    "track_function",
+    "untrack_function",
+    "create_function_permission",
+    "drop_function_permission",
+    "set_function_customization",
+)
+
+
+def _function_ref(args: Any) -> dict[str, str]:
+    f = args.get("function", args) if isinstance(args, dict) else args
+    if isinstance(f, str):
+        return {"schema": "public", "name": f}
+    return {"schema": f.get("schema", "public"), "name": f["name"]}
+
+
+def _edit_function(doc: Any, op: str, args: Any, source: str) -> None:
+    """Hasura's function operations (v1 `{schema, name}` and v2 `{function, configuration}` arguments)."""
+    functions = _source(doc, source).setdefault("functions", [])
+    ref = _function_ref(args)
+    found = next((f for f in functions if md.table_key(f["function"]) == (ref["schema"], ref["name"])), None)
+    if op == "track_function":
+        if found is not None:
+            raise AdminError(f'function already tracked: "{ref["name"]}"', "already-tracked", path="$.args")
+        entry: dict[str, Any] = {"function": ref}
+        if args.get("configuration"):
+            entry["configuration"] = args["configuration"]
+        if args.get("comment") is not None:
+            entry["comment"] = args["comment"]
+        functions.append(entry)
+        return
+    if found is None:
+        raise AdminError(f'function "{ref["name"]}" is not tracked', "not-exists", path="$.args")
+    if op == "untrack_function":
+        functions.remove(found)
+    elif op == "set_function_customization":
+        found["configuration"] = args.get("configuration") or {}
+    elif op == "create_function_permission":
+        perms = found.setdefault("permissions", [])
+        if any(p["role"] == args["role"] for p in perms):
+            raise AdminError(
+                f'permission of role "{args["role"]}" already exists for function "{ref["name"]}"',
+                "already-exists",
+                path="$.args",
+            )
+        perms.append({"role": args["role"]})
+    else:  # drop_function_permission
+        found["permissions"] = [p for p in found.get("permissions") or [] if p["role"] != args["role"]]
 
 
 ACTION_OPS = (

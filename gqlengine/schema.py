@@ -186,9 +186,10 @@ class TableView:
 
 @dataclass
 class RootField:
-    kind: str  # select | select_by_pk | select_aggregate | action
+    kind: str  # select | select_by_pk | select_aggregate | action | function | function_aggregate | ...
     table: tuple[str, str] | None = None
     action: str | None = None
+    function: str | None = None
 
 
 @dataclass
@@ -263,8 +264,9 @@ def role_views(model: Model, role: str) -> dict[tuple[str, str], TableView]:
 
 
 class _Builder:
-    def __init__(self, model: Model, role: str, backend: bool = False) -> None:
+    def __init__(self, model: Model, role: str, backend: bool = False, infer_functions: bool = True) -> None:
         self.backend = backend
+        self.infer_functions = infer_functions
         self.model = model
         self.role = role
         self.views = role_views(model, role)
@@ -799,6 +801,40 @@ class _Builder:
                     )
                     rs.mutation_fields[t.root_fields["delete_by_pk"]] = RootField("delete_by_pk", key)
 
+    def function_fields(
+        self, rs: RoleSchema, qfields: dict[str, GraphQLField], mfields: dict[str, GraphQLField]
+    ) -> None:
+        """Tracked SQL functions: `fn` and `fn_aggregate` over the rows they return, for a role that may
+        select those rows; with HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS=false only for roles given a
+        function permission (Hasura's rule, for functions exposed as queries and as mutations alike)."""
+        for name, tf in self.model.functions.items():
+            view = self.views.get(tf.returns_table)
+            if view is None or not view.selectable:
+                continue
+            if self.role != ADMIN and not self.infer_functions and self.role not in tf.roles:
+                continue
+            into = mfields if tf.exposed_as == "mutation" else qfields
+            table = tf.returns_table[1]
+            args = {**self.function_args(tf), **self.list_args(view)}
+            root = tf.root_fields["function"]
+            rows = GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(view))))
+            into[root] = GraphQLField(
+                rows if tf.returns_set else self.object(view),
+                args=args if tf.returns_set else self.function_args(tf),
+                description=tf.description,
+            )
+            fields = rs.mutation_fields if tf.exposed_as == "mutation" else rs.query_fields
+            fields[root] = RootField("function", tf.returns_table, function=name)
+            if view.perm.allow_aggregations and tf.exposed_as == "query" and tf.returns_set:
+                agg = tf.root_fields["function_aggregate"]
+                into[agg] = GraphQLField(
+                    GraphQLNonNull(self.aggregate(view)),
+                    args=args,
+                    description=f'execute function "{tf.key[1]}" and query aggregates on result of '
+                    + f'table type "{table}"',
+                )
+                fields[agg] = RootField("function_aggregate", tf.returns_table, function=name)
+
     def build(self, action_types: Any = None) -> RoleSchema:
         rs = RoleSchema(self.role, None, self.views)  # type: ignore[arg-type]
         qfields: dict[str, GraphQLField] = {}
@@ -838,6 +874,7 @@ class _Builder:
                 rs.query_fields[t.root_fields["select_by_pk"]] = RootField("select_by_pk", key)
         mfields: dict[str, GraphQLField] = {}
         self.table_mutations(rs, mfields)
+        self.function_fields(rs, qfields, mfields)
         if action_types is not None:
             for name, (kind, gfield) in action_types.for_role(self).fields_for(self.role).items():
                 if kind == "query":
@@ -868,8 +905,10 @@ AGG_FUNCTIONS = (
 )
 
 
-def build_role_schema(model: Model, role: str, action_types: Any = None, backend: bool = False) -> RoleSchema:
-    return _Builder(model, role, backend).build(action_types)
+def build_role_schema(
+    model: Model, role: str, action_types: Any = None, backend: bool = False, infer_functions: bool = True
+) -> RoleSchema:
+    return _Builder(model, role, backend, infer_functions).build(action_types)
 
 
 def input_type_of(schema: GraphQLSchema, name: str) -> GraphQLInputType | None:

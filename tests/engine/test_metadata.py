@@ -14,6 +14,7 @@ import pytest
 from gqlengine import catalog
 from gqlengine import metadata as md
 from gqlengine.project import metadata_dir
+from gqlengine.schema import build_role_schema
 
 from .conftest import TABLES, write_metadata
 
@@ -506,3 +507,49 @@ async def test_custom_root_field_names_and_comments(client):
     assert "insert_gadget" in mutations and "insert_gadget_one" not in mutations
     r = await client.admin_post("/v1/metadata", {"type": "pg_untrack_table", "args": {"table": "gadget"}})
     assert r.status_code == 200, r.text
+
+
+async def test_tracked_functions_as_root_fields(client):
+    sql = """
+      create function search_articles(q text) returns setof article language sql stable
+        as $$ select * from article where title ilike '%' || q || '%' $$;
+      create function nudge_views(a_id int, delta int default 1) returns article language sql volatile
+        as $$ update article set views = views + delta where id = a_id returning * $$;
+    """
+    r = await client.admin_post("/v2/query", {"type": "run_sql", "args": {"sql": sql}})
+    assert r.status_code == 200, r.text
+    for fn in ("search_articles", "nudge_views"):
+        r = await client.admin_post("/v1/metadata", {"type": "pg_track_function", "args": {"function": fn}})
+        assert r.json() == {"message": "success"}, r.text
+    try:
+        # A query function answers rows of its table under the role's select permission on that table.
+        q = '{ search_articles(args: {q: "o"}, order_by: {id: asc}) { title } }'
+        assert await client.gql(q, admin=True) == {
+            "data": {"search_articles": [{"title": "Bonjour"}, {"title": "Poems"}, {"title": "Go"}]}
+        }
+        assert await client.gql(q, role="user", org="acme") == {
+            "data": {"search_articles": [{"title": "Bonjour"}]}
+        }
+        q = '{ search_articles_aggregate(args: {q: ""}) { aggregate { count } } }'
+        r = await client.gql(q, role="user", org="globex")
+        assert r == {"data": {"search_articles_aggregate": {"aggregate": {"count": 3}}}}
+        # A volatile one is a mutation; one returning a single row answers an object.
+        q = "mutation($d: Int) { nudge_views(args: {a_id: 1, delta: $d}) { id views } }"
+        assert await client.gql(q, {"d": 5}, admin=True) == {"data": {"nudge_views": {"id": 1, "views": 105}}}
+        assert await client.gql(q, {"d": -5}, admin=True) == {
+            "data": {"nudge_views": {"id": 1, "views": 100}}
+        }
+        r = await client.gql("{ search_articles { id } }", admin=True)
+        assert r["errors"][0]["extensions"]["code"] == "validation-failed"  # args are required here
+        # HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS=false: only roles given a function permission.
+        model = client.http._transport.app.state.engine.model
+        assert "search_articles" in build_role_schema(model, "user").query_fields
+        assert "search_articles" not in build_role_schema(model, "user", infer_functions=False).query_fields
+    finally:
+        for fn in ("search_articles", "nudge_views"):
+            r = await client.admin_post(
+                "/v1/metadata", {"type": "pg_untrack_function", "args": {"function": fn}}
+            )
+            assert r.json() == {"message": "success"}, r.text
+    r = await client.gql('{ search_articles(args: {q: "o"}) { id } }', admin=True)
+    assert r["errors"][0]["message"] == "field 'search_articles' not found in type: 'query_root'"
