@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSchema, Visitor, visit
 from graphql.language import ast as gast
 
 from gqlengine.compile import GQLError
@@ -149,10 +149,29 @@ def _fragment_cycle(
     return walk(op.selection_set, "$", [])
 
 
+_ENUM_STRING = re.compile(r"Enum '(\w+)' cannot represent non-enum value: .*")
+_ENUM_UNKNOWN = re.compile(r"Value '(.*)' does not exist in '(\w+)' enum\.")
+
+
+def _enum_message(message: str, schema: GraphQLSchema | None) -> str | None:
+    """Hasura's words for an enum literal graphql-core refused (a string, or a value not in the enum)."""
+    if m := _ENUM_STRING.match(message):
+        return f"expected an enum value for type '{m[1]}', but found a string"
+    if (m := _ENUM_UNKNOWN.fullmatch(message)) and schema is not None:
+        enum = schema.type_map.get(m[2])
+        values = sorted(getattr(enum, "values", {}) or {})
+        return f"expected one of the values {values} for type '{m[2]}', but found '{m[1]}'"
+    return None
+
+
 def translate(
-    err: GraphQLError, document: gast.DocumentNode, op: gast.OperationDefinitionNode | None
+    err: GraphQLError,
+    document: gast.DocumentNode,
+    op: gast.OperationDefinitionNode | None,
+    schema: GraphQLSchema | None = None,
 ) -> GQLError:
     message = re.sub(r" Did you mean .*\?$", "", err.message)
+    message = _enum_message(message, schema) or message
     suffix = ""
     m = _UNKNOWN_INPUT_FIELD.match(message)
     if m:
@@ -194,9 +213,39 @@ _NULL_VARIABLE = re.compile(
 )
 
 
-def variable_error(message: str) -> GQLError:
-    """A variable's value graphql-core refused, in Hasura's words where we know them."""
+_BAD_VARIABLE = re.compile(r"Variable '\$(\w+)' has invalid value: (.*)")
+
+
+def variable_error(
+    message: str,
+    schema: GraphQLSchema | None = None,
+    op: gast.OperationDefinitionNode | None = None,
+    document: gast.DocumentNode | None = None,
+) -> GQLError:
+    """A variable's value graphql-core refused, in Hasura's words where we know them (Hasura parses a
+    variable where it is used, so its errors point there)."""
+    message = re.sub(r" Did you mean .*\?$", "", message)
     m = _NULL_VARIABLE.fullmatch(message)
     if m:
         return GQLError(f'null value found for non-nullable type: "{m[1] or m[2]}"', "validation-failed", "$")
+    m = _BAD_VARIABLE.fullmatch(message)
+    if m and (enum := _enum_message(m[2], schema)) and op is not None and document is not None:
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)
+        }
+        paths = _walk(op, fragments)
+        used = [paths[id(n)] for n in _variable_nodes(op, m[1]) if id(n) in paths]
+        return GQLError(enum, "validation-failed", used[0] if used else "$")
     return GQLError(message, "validation-failed", "$.variableValues")
+
+
+def _variable_nodes(op: gast.OperationDefinitionNode, name: str) -> list[gast.VariableNode]:
+    found: list[gast.VariableNode] = []
+
+    class Collect(Visitor):
+        def enter_variable(self, node: gast.VariableNode, *_: Any) -> None:
+            if node.name.value == name:
+                found.append(node)
+
+    visit(op.selection_set, Collect())
+    return found

@@ -216,7 +216,8 @@ class Engine:
         assert self.pool is not None
         async with self.pool.acquire() as conn:
             self.catalog = await catalog_mod.introspect(conn)
-        self.model = md.resolve(self.doc, self.catalog)
+            self.model = md.resolve(self.doc, self.catalog)
+            await md.load_enum_values(conn, self.model)
         self.role_schemas = {}
         self.plans.clear()
         # Statements prepared against the old catalog may reference dropped objects.
@@ -302,7 +303,7 @@ class Engine:
                 op = _operation(document, op_name) if op is not None else None
                 _, errors = relax(rs.schema, document, validate(rs.schema, document, _RULES))
         if errors:
-            raise translate(errors[0], document, op)
+            raise translate(errors[0], document, op, rs.schema)
         if op is None:
             op = _operation(document, op_name)
         entry = _CacheEntry(document, op)
@@ -334,7 +335,7 @@ class Engine:
             raise GQLError(f"unexpected variables in variableValues: {', '.join(unexpected)}", path="$")
         coerced = get_variable_values(rs.schema, entry.operation.variable_definitions or [], raw_vars)
         if isinstance(coerced, list):
-            raise variable_error(coerced[0].message)
+            raise variable_error(coerced[0].message, rs.schema, entry.operation, entry.document)
         # graphql-core 3.3 wraps the values (`.coerced`); 3.2 returns the dict itself.
         variables = cast(dict[str, Any], getattr(coerced, "coerced", coerced))
         undefined = frozenset(

@@ -279,10 +279,18 @@ class TrackedTable:
         default_factory=lambda: {"insert": {}, "update": {}, "delete": {}}
     )
     raw: JSON = None
+    # An enum table (`is_enum`): its rows (value, description), read from the database at load.
+    enum_values: list[tuple[str, str | None]] | None = None
+    # Columns of this table that reference an enum table: GraphQL gives them that table's enum type.
+    enum_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.schema, self.name)
+
+    @property
+    def enum_name(self) -> str:
+        return f"{self.gql_name}_enum"
 
     # Descriptions as Hasura gives them: a comment in metadata wins (an empty one means none), then the
     # database's COMMENT ON, then Hasura's default text.
@@ -456,7 +464,19 @@ def resolve(doc: JSON, catalog: Catalog) -> Model:
             continue
         config = entry.get("configuration") or {}
         gql = config.get("custom_name") or _qualified(key)
+        if entry.get("is_enum") and (reason := _enum_table_problem(t)):
+            name = f"table {key[1]} in source default"
+            bad("table", name, entry["table"], f"Inconsistent object: {reason}")
+            continue
         tables[key] = TrackedTable(key[0], key[1], gql, t, _root_fields(gql, config), raw=entry)
+        if entry.get("is_enum"):
+            tables[key].enum_values = []
+    # A single-column foreign key to an enum table's key makes the column that enum.
+    for tt in tables.values():
+        for fk in tt.table.foreign_keys:
+            target = tables.get(fk.ref_table)
+            if target is not None and target.enum_values is not None and len(fk.columns) == 1:
+                tt.enum_columns[fk.columns[0]] = fk.ref_table
 
     # Pass 2: relationships.
     for tt in tables.values():
@@ -763,3 +783,37 @@ def _resolve_computed(tt: TrackedTable, cf: JSON, catalog: Catalog) -> ComputedF
 
 def format_inconsistencies(items: list[JSON]) -> str:
     return "\n".join(f"- {i['type']} {i['name']}: {i['reason']}" for i in items)
+
+
+def _enum_table_problem(t: Table) -> str | None:
+    """Why a table cannot be an enum table (Hasura's rules), or None."""
+    if len(t.primary_key) != 1 or t.columns[t.primary_key[0]].udt not in ("text", "varchar", "bpchar"):
+        return (
+            f'the table "{t.name}" cannot be used as an enum because its primary key is not a single text '
+            "column"
+        )
+    others = [c for c in t.columns if c != t.primary_key[0]]
+    if len(others) > 1 or (others and t.columns[others[0]].udt not in ("text", "varchar", "bpchar")):
+        return (
+            f'the table "{t.name}" cannot be used as an enum because it has columns other than its key and '
+            "one text column for descriptions"
+        )
+    return None
+
+
+async def load_enum_values(conn: Any, model: Model) -> None:
+    """Read each enum table's rows: its values become the GraphQL enum (a reload picks up new rows)."""
+    for tt in model.tables.values():
+        if tt.enum_values is None:
+            continue
+        key = tt.table.primary_key[0]
+        others = [c for c in tt.table.columns if c != key]
+        comment = f", {_ident(others[0])}::text" if others else ", NULL::text"
+        rows = await conn.fetch(
+            f"SELECT {_ident(key)}::text{comment} FROM {_ident(tt.schema)}.{_ident(tt.name)} ORDER BY 1"
+        )
+        tt.enum_values = [(r[0], r[1]) for r in rows]
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -67,8 +67,10 @@ def _find_table(doc: Any, ref: dict[str, str], source: str = "default") -> dict[
 
 
 async def _commit(engine: Engine, doc: Any, allow_inconsistent: bool = False) -> md.Model:
-    assert engine.catalog is not None and engine.model is not None
+    assert engine.catalog is not None and engine.model is not None and engine.pool is not None
     model = md.resolve(doc, engine.catalog)
+    async with engine.pool.acquire() as conn:
+        await md.load_enum_values(conn, model)
     before = {(i["type"], i["name"]) for i in engine.model.inconsistencies}
     new = [i for i in model.inconsistencies if (i["type"], i["name"]) not in before]
     if new and not allow_inconsistent:

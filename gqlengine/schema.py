@@ -7,6 +7,7 @@ GraphQL object type stands for, which the compiler reads.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +76,9 @@ def scalar_name(udt: str) -> str:
     if builtin is not None:
         return builtin.name
     return _NAMES.get(udt, udt)
+
+
+_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")  # a GraphQL name (enum values must be one)
 
 
 def scalar_for(udt: str) -> GraphQLScalarType:
@@ -277,8 +281,47 @@ class _Builder:
     # ---- helpers
     def col_type(self, t: TrackedTable, col: str) -> GraphQLOutputType:
         c = t.table.columns[col]
-        s = scalar_for(c.udt)
+        s = self.column_scalar(t, col)
         return s if c.nullable else GraphQLNonNull(s)
+
+    def column_scalar(self, t: TrackedTable, col: str) -> GraphQLScalarType | GraphQLEnumType:
+        """A column's GraphQL type: the enum of the enum table it references, else its scalar."""
+        target = t.enum_columns.get(col)
+        if target is not None:
+            return self.enum_type(self.model.tables[target])
+        return scalar_for(t.table.columns[col].udt)
+
+    def enum_type(self, et: TrackedTable) -> GraphQLEnumType:
+        name = et.enum_name
+        if name not in self.enums:
+            values = {
+                v: GraphQLEnumValue(v, description=d) for v, d in et.enum_values or [] if _NAME.fullmatch(v)
+            }
+            self.enums[name] = GraphQLEnumType(
+                name, values or {"_PLACEHOLDER": GraphQLEnumValue("_PLACEHOLDER")}
+            )
+        return self.enums[name]
+
+    def column_comparison(self, t: TrackedTable, col: str) -> GraphQLInputObjectType:
+        target = t.enum_columns.get(col)
+        if target is None:
+            return comparison_exp(t.table.columns[col].udt)
+        enum = self.enum_type(self.model.tables[target])
+        name = f"{enum.name}_comparison_exp"
+        if name not in self.inputs:
+            self.inputs[name] = GraphQLInputObjectType(
+                name,
+                {
+                    "_eq": GraphQLInputField(enum),
+                    "_in": GraphQLInputField(GraphQLList(GraphQLNonNull(enum))),
+                    "_is_null": GraphQLInputField(GraphQLBoolean),
+                    "_neq": GraphQLInputField(enum),
+                    "_nin": GraphQLInputField(GraphQLList(GraphQLNonNull(enum))),
+                },
+                description=f'Boolean expression to compare columns of type "{enum.name}". All fields are '
+                "combined with logical 'AND'.",
+            )
+        return self.inputs[name]
 
     def select_column_enum(self, v: TableView) -> GraphQLEnumType:
         name = f"{v.tracked.gql_name}_select_column"
@@ -339,7 +382,7 @@ class _Builder:
                 "_or": GraphQLInputField(GraphQLList(GraphQLNonNull(me))),
             }
             for c in v.columns:
-                f[c] = GraphQLInputField(comparison_exp(v.tracked.table.columns[c].udt))
+                f[c] = GraphQLInputField(self.column_comparison(v.tracked, c))
             for c in v.computed:
                 if not v.tracked.computed_fields[c].input_args:  # no place for their arguments here
                     f[c] = GraphQLInputField(comparison_exp(v.tracked.computed_fields[c].return_udt))
@@ -547,7 +590,7 @@ class _Builder:
         if name not in self.inputs:
             fields = {}
             for c in cols:
-                s = scalar_for(t.table.columns[c].udt)
+                s = self.column_scalar(t, c)
                 fields[c] = GraphQLInputField(GraphQLNonNull(s) if required else s)
             self.inputs[name] = GraphQLInputObjectType(name, fields, description=description)
         return self.inputs[name]
@@ -564,7 +607,7 @@ class _Builder:
         cols = perms["insert"]["columns"]
 
         def fields() -> dict[str, GraphQLInputField]:
-            out = {c: GraphQLInputField(scalar_for(t.table.columns[c].udt)) for c in cols}
+            out = {c: GraphQLInputField(self.column_scalar(t, c)) for c in cols}
             for rel in t.relationships.values():
                 target = self.model.tables.get(rel.target)
                 inner = self.insert_input(target) if target is not None else None
@@ -744,7 +787,7 @@ class _Builder:
                     rs.mutation_fields[t.root_fields["insert_one"]] = RootField("insert_one", key)
             if sel is None:
                 continue  # update and delete filter rows with the select permission's bool_exp
-            pk_args = {c: GraphQLArgument(GraphQLNonNull(scalar_for(t.table.columns[c].udt))) for c in pk}
+            pk_args = {c: GraphQLArgument(GraphQLNonNull(self.column_scalar(t, c))) for c in pk}
             if "update" in perms and perms["update"]["columns"]:
                 ops = self.update_ops(t, perms["update"]["columns"])
                 args = {op: GraphQLArgument(typ) for op, typ in ops.items()}
@@ -866,7 +909,7 @@ class _Builder:
             ):
                 qfields[t.root_fields["select_by_pk"]] = GraphQLField(
                     self.object(v),
-                    args={c: GraphQLArgument(GraphQLNonNull(scalar_for(t.table.columns[c].udt))) for c in pk},
+                    args={c: GraphQLArgument(GraphQLNonNull(self.column_scalar(t, c))) for c in pk},
                     description=t.root_field_description(
                         "select_by_pk", f'fetch data from the table: "{t.name}" using primary key columns'
                     ),

@@ -553,3 +553,47 @@ async def test_tracked_functions_as_root_fields(client):
             assert r.json() == {"message": "success"}, r.text
     r = await client.gql('{ search_articles(args: {q: "o"}) { id } }', admin=True)
     assert r["errors"][0]["message"] == "field 'search_articles' not found in type: 'query_root'"
+
+
+async def test_enum_tables(client):
+    sql = """
+      create table paint (value text primary key, comment text);
+      insert into paint values ('red', 'warm'), ('blue', 'cool');
+      create table bike (id int primary key, paint text references paint(value));
+      insert into bike values (1, 'red'), (2, 'blue');
+    """
+    r = await client.admin_post("/v2/query", {"type": "run_sql", "args": {"sql": sql}})
+    assert r.status_code == 200, r.text
+    for args in ({"table": "paint", "is_enum": True}, {"table": "bike"}):
+        r = await client.admin_post("/v1/metadata", {"type": "pg_track_table", "args": args})
+        assert r.json() == {"message": "success"}, r.text
+    try:
+        r = await client.gql("{ bike(where: {paint: {_eq: red}}) { id paint } }", admin=True)
+        assert r == {"data": {"bike": [{"id": 1, "paint": "red"}]}}
+        r = await client.gql(
+            '{ __type(name: "paint_enum") { kind enumValues { name description } } }', admin=True
+        )
+        assert r["data"]["__type"] == {
+            "kind": "ENUM",
+            "enumValues": [{"name": "blue", "description": "cool"}, {"name": "red", "description": "warm"}],
+        }
+        r = await client.gql('{ bike(where: {paint: {_eq: "red"}}) { id } }', admin=True)
+        assert r["errors"][0]["message"] == "expected an enum value for type 'paint_enum', but found a string"
+        r = await client.gql("{ bike(where: {paint: {_eq: green}}) { id } }", admin=True)
+        assert r["errors"][0] == {
+            "message": "expected one of the values ['blue', 'red'] for type 'paint_enum', but found 'green'",
+            "extensions": {"path": "$.selectionSet.bike.args.where.paint._eq", "code": "validation-failed"},
+        }
+        q = "query($p: paint_enum) { bike(where: {paint: {_eq: $p}}) { id } }"
+        r = await client.gql(q, {"p": "green"}, admin=True)
+        assert r["errors"][0] == {
+            "message": "expected one of the values ['blue', 'red'] for type 'paint_enum', but found 'green'",
+            "extensions": {"path": "$.selectionSet.bike.args.where.paint._eq", "code": "validation-failed"},
+        }
+        r = await client.gql(
+            "mutation { insert_bike_one(object: {id: 3, paint: blue}) { paint } }", admin=True
+        )
+        assert r == {"data": {"insert_bike_one": {"paint": "blue"}}}
+    finally:
+        for table in ("bike", "paint"):
+            await client.admin_post("/v1/metadata", {"type": "pg_untrack_table", "args": {"table": table}})
