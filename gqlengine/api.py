@@ -62,9 +62,8 @@ async def _admin_call(request: Request, handler: Any) -> Response:
     except GQLError as exc:
         return JSONResponse({"path": "$", "error": exc.message, "code": exc.code}, status_code=401)
     if not session.is_admin:
-        return JSONResponse(
-            {"path": "$", "error": "restricted access : admin only", "code": "access-denied"}, status_code=400
-        )
+        denied = {"path": "$.args", "error": "restricted access : admin only", "code": "access-denied"}
+        return JSONResponse(denied, status_code=400)
     try:
         body = await _json_body(request)
     except GQLError as exc:

@@ -460,7 +460,10 @@ async def handle_metadata(engine: Engine, body: Any) -> Any:
         assert engine.model is not None
         return SUCCESS
     if op == "clear_metadata":
-        doc = {"version": 3, "sources": [{**s, "tables": []} for s in engine.doc.get("sources") or []]}
+        doc = {
+            "version": 3,
+            "sources": [{**s, "tables": [], "functions": []} for s in engine.doc.get("sources") or []],
+        }
         await _commit(engine, doc)
         return SUCCESS
     if op == "get_catalog_state":

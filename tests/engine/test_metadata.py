@@ -16,7 +16,7 @@ from gqlengine import metadata as md
 from gqlengine.project import metadata_dir
 from gqlengine.schema import build_role_schema
 
-from .conftest import TABLES, write_metadata
+from .conftest import SCHEMA, TABLES, Client, drop_database, new_database, start_engine, write_metadata
 
 
 async def _resolve(url: str, directory: Path) -> md.Model:
@@ -265,7 +265,8 @@ async def test_admin_endpoints_need_admin(client):
     )
     assert r.status_code == 401 and r.json()["code"] == "access-denied"
     r = await client.http.post("/v2/query", json={"type": "run_sql", "args": {"sql": "select 1"}})
-    assert r.status_code == 400 and r.json()["code"] == "access-denied"
+    assert r.status_code == 400
+    assert r.json() == {"path": "$.args", "error": "restricted access : admin only", "code": "access-denied"}
 
 
 async def test_version_endpoint(client):
@@ -507,6 +508,31 @@ async def test_custom_root_field_names_and_comments(client):
     assert "insert_gadget" in mutations and "insert_gadget_one" not in mutations
     r = await client.admin_post("/v1/metadata", {"type": "pg_untrack_table", "args": {"table": "gadget"}})
     assert r.status_code == 200, r.text
+
+
+async def test_clear_metadata_drops_tracked_functions_too(pg_url, tmp_path):
+    url = await new_database(pg_url, SCHEMA)
+    engine, http = await start_engine(url, write_metadata(tmp_path))
+    try:
+        c = Client(http)
+        sql = (
+            "create function all_secrets() returns setof secret language sql stable "
+            "as $$ select * from secret $$"
+        )
+        r = await c.admin_post("/v2/query", {"type": "run_sql", "args": {"sql": sql}})
+        assert r.status_code == 200, r.text
+        r = await c.admin_post(
+            "/v1/metadata", {"type": "pg_track_function", "args": {"function": "all_secrets"}}
+        )
+        assert r.json() == {"message": "success"}, r.text
+        r = await c.admin_post("/v1/metadata", {"type": "clear_metadata", "args": {}})
+        assert r.json() == {"message": "success"}, r.text
+        exported = (await c.admin_post("/v1/metadata", {"type": "export_metadata", "args": {}})).json()
+        assert [(s["tables"], s["functions"]) for s in exported["sources"]] == [([], [])]
+    finally:
+        await http.aclose()
+        await engine.close()
+        await drop_database(url)
 
 
 async def test_tracked_functions_as_root_fields(client):
