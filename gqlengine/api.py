@@ -1,4 +1,5 @@
-"""HTTP routes: /v1/graphql, /v1alpha1/graphql, /v1/metadata, /v1/query, /v2/query, /healthz, /v1/version."""
+"""HTTP routes: /v1/graphql (also over WebSocket), /v1alpha1/graphql, /v1/metadata, /v1/query, /v2/query,
+/healthz, /v1/version."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from gqlengine import __version__
 from gqlengine.auth import resolve_session
 from gqlengine.compile import GQLError
 from gqlengine.execute import Engine
 from gqlengine.metadata_api import AdminError, handle_metadata, handle_query_v1, handle_query_v2
+from gqlengine.subscriptions import graphql_ws
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -119,6 +121,7 @@ async def config(request: Request) -> Response:
 
 routes = [
     Route("/v1/graphql", graphql, methods=["POST"]),
+    WebSocketRoute("/v1/graphql", graphql_ws),
     Route("/v1alpha1/graphql", graphql_v1alpha1, methods=["POST"]),
     Route("/v1/metadata", metadata, methods=["POST"]),
     Route("/v1/query", query_v1, methods=["POST"]),

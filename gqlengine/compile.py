@@ -360,10 +360,10 @@ class Compiler:
     def compile_operation(self, op: gast.OperationDefinitionNode) -> Compiled:
         items: list[RootItem] = []
         exprs: list[str] = []
-        root_name = "mutation_root" if op.operation == gast.OperationType.MUTATION else "query_root"
-        fields_map = (
-            self.rs.mutation_fields if op.operation == gast.OperationType.MUTATION else self.rs.query_fields
-        )
+        root_name, fields_map = {
+            gast.OperationType.MUTATION: ("mutation_root", self.rs.mutation_fields),
+            gast.OperationType.SUBSCRIPTION: ("subscription_root", self.rs.subscription_fields),
+        }.get(op.operation, ("query_root", self.rs.query_fields))
         for alias, nodes in self.collect(op.selection_set).items():
             name = nodes[0].name.value
             if name == "__typename":
@@ -412,7 +412,7 @@ class Compiler:
             sql,
             self.params,
             self.structural,
-            "mutation" if op.operation == gast.OperationType.MUTATION else "query",
+            op.operation.value,
         )
 
     # ---- tracked functions

@@ -313,6 +313,19 @@ class Engine:
         return entry
 
     async def _run(self, body: Any, session: Session, headers: dict[str, str]) -> str:
+        _, answer = await self.prepare(body, session, headers, over_http=True)
+        return await answer()
+
+    def error_body(self, exc: GQLError, session: Session | None) -> str:
+        """A GraphQL error response body, with `internal` details where the session may see them."""
+        return _raw({"errors": [exc.to_json(self._internal_errors(session))]})
+
+    async def prepare(
+        self, body: Any, session: Session, headers: dict[str, str], over_http: bool = False
+    ) -> tuple[str, Callable[[], Awaitable[str]]]:
+        """Check a request and plan it; the coroutine it returns answers it (again on every call: a live
+        query's websocket calls it each refetch interval). Subscriptions are refused over HTTP, as Hasura
+        does."""
         if (
             isinstance(body, dict)
             and isinstance(body.get("extensions"), dict)
@@ -348,8 +361,30 @@ class Engine:
         plan = self._plan(rs, entry, variables)
         if plan.operation == "mutation" and not plan.items:
             raise GQLError("no mutations exist", "validation-failed")
+        if plan.operation == "subscription" and over_http:
+            raise GQLError(
+                "subscriptions are not supported over HTTP, use websockets instead", "validation-failed"
+            )
+        query = body["query"]
         if plan.operation == "mutation":
-            return await self._run_mutation(plan, variables, session, headers, body["query"], rs, entry)
+            return plan.operation, lambda: self._run_mutation(
+                plan, variables, session, headers, query, rs, entry
+            )
+        return plan.operation, lambda: self._answer(
+            plan, rs, entry, variables, raw_vars, session, headers, query
+        )
+
+    async def _answer(
+        self,
+        plan: Compiled,
+        rs: RoleSchema,
+        entry: _CacheEntry,
+        variables: dict[str, Any],
+        raw_vars: dict[str, Any],
+        session: Session,
+        headers: dict[str, str],
+        query: str,
+    ) -> str:
         values: dict[int, str | None] = {}
         if plan.sql is not None:
             args = [self._bind(p, variables, session) for p in plan.params]
@@ -366,7 +401,7 @@ class Engine:
                 result = self._introspect(rs, entry, item.value, raw_vars)
                 out.append(f"{_raw(item.alias)}:{_raw(result)}")
             elif item.kind == "action":
-                result = await self._call_action(item, rs, entry, variables, session, headers, body["query"])
+                result = await self._call_action(item, rs, entry, variables, session, headers, query)
                 out.append(f"{_raw(item.alias)}:{_raw(result)}")
         return '{"data":{' + ",".join(out) + "}}"
 

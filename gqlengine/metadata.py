@@ -262,6 +262,7 @@ class SelectPermission:
     limit: int | None
     allow_aggregations: bool
     root_fields: set[str] | None
+    subscription_root_fields: set[str] | None = None
 
 
 @dataclass
@@ -558,6 +559,11 @@ def resolve(doc: JSON, catalog: Catalog) -> Model:
                 limit=p.get("limit"),
                 allow_aggregations=bool(p.get("allow_aggregations", False)),
                 root_fields=set(qrf) if qrf is not None else None,
+                subscription_root_fields=(
+                    set(p["subscription_root_fields"])
+                    if p.get("subscription_root_fields") is not None
+                    else None
+                ),
             )
             roles.add(role)
         for kind in ("insert", "update", "delete"):

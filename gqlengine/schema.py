@@ -203,6 +203,7 @@ class RoleSchema:
     views: dict[tuple[str, str], TableView]
     query_fields: dict[str, RootField] = field(default_factory=dict)
     mutation_fields: dict[str, RootField] = field(default_factory=dict)
+    subscription_fields: dict[str, RootField] = field(default_factory=dict)
     # (table, insert|update|delete) → the role's permission: columns, filter, check, set
     mutation_perms: dict[tuple[tuple[str, str], str], dict[str, Any]] = field(default_factory=dict)
 
@@ -926,11 +927,26 @@ class _Builder:
                 else:
                     mfields[name] = gfield
                     rs.mutation_fields[name] = RootField("action", action=name)
+        # Live queries: the table and function fields of query_root, as the permission's
+        # subscription_root_fields allow (actions are not subscribable).
+        sfields: dict[str, GraphQLField] = {}
+        for name, rf in rs.query_fields.items():
+            if rf.kind == "action":
+                continue
+            if rf.table is not None and rf.kind in ("select", "select_by_pk", "select_aggregate"):
+                allowed = self.views[rf.table].perm.subscription_root_fields
+                if allowed is not None and rf.kind not in allowed:
+                    continue
+            sfields[name] = qfields[name]
+            rs.subscription_fields[name] = rf
         if not qfields:
             qfields["no_queries_available"] = GraphQLField(GraphQLNonNull(GraphQLString))
         query = GraphQLObjectType("query_root", dict(sorted(qfields.items())))
         mutation = GraphQLObjectType("mutation_root", dict(sorted(mfields.items()))) if mfields else None
-        rs.schema = GraphQLSchema(query=query, mutation=mutation)
+        subscription = (
+            GraphQLObjectType("subscription_root", dict(sorted(sfields.items()))) if sfields else None
+        )
+        rs.schema = GraphQLSchema(query=query, mutation=mutation, subscription=subscription)
         return rs
 
 

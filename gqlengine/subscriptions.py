@@ -1,0 +1,174 @@
+"""GraphQL over WebSocket on /v1/graphql, as Hasura serves it: live queries, plus queries and mutations.
+
+Both protocols Hasura speaks: `graphql-transport-ws` (graphql-ws library) and the legacy `graphql-ws`
+(Apollo's subscriptions-transport-ws), chosen by the client's subprotocol. The session comes from the
+`connection_init` payload's headers (or the payload itself), merged over the upgrade request's headers,
+and is resolved once per connection like an HTTP request's. A subscription is a live query: its statement
+runs again every refetch interval (HASURA_GRAPHQL_LIVE_QUERIES_MULTIPLEXED_REFETCH_INTERVAL, ms) and the
+client gets a message only when the answer changed. Streaming subscriptions (`_stream`) are not served.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from gqlengine.auth import Session, resolve_session
+from gqlengine.compile import GQLError
+from gqlengine.execute import Engine
+
+log = logging.getLogger("gqlengine.subscriptions")
+
+NEW, LEGACY = "graphql-transport-ws", "graphql-ws"
+KEEP_ALIVE_SECONDS = 5.0
+
+
+def refetch_interval() -> float:
+    return int(os.environ.get("HASURA_GRAPHQL_LIVE_QUERIES_MULTIPLEXED_REFETCH_INTERVAL", "1000")) / 1000
+
+
+class _Connection:
+    def __init__(self, ws: WebSocket, engine: Engine, protocol: str) -> None:
+        self.ws = ws
+        self.engine = engine
+        self.protocol = protocol
+        self.operations: dict[str, asyncio.Task[None]] = {}
+        self.lock = asyncio.Lock()  # one message at a time on the socket
+
+    async def send(self, message: dict[str, Any]) -> None:
+        async with self.lock:
+            await self.ws.send_text(json.dumps(message))
+
+    async def send_result(self, op_id: str, text: str) -> None:
+        payload = json.loads(text)
+        if self.protocol == NEW:
+            if "data" not in payload:  # a request error: the operation ends with it
+                await self.send({"type": "error", "id": op_id, "payload": payload["errors"]})
+                return
+            await self.send({"type": "next", "id": op_id, "payload": payload})
+        else:
+            await self.send({"type": "data", "id": op_id, "payload": payload})
+
+    async def complete(self, op_id: str) -> None:
+        await self.send({"type": "complete", "id": op_id})
+
+    async def run(self, op_id: str, body: Any, session: Session, headers: dict[str, str]) -> None:
+        """One operation: a live query until stopped, anything else answered once."""
+        try:
+            try:
+                operation, answer = await self.engine.prepare(body, session, headers)
+            except GQLError as exc:
+                await self.send_result(op_id, self.engine.error_body(exc, session))
+                if self.protocol == LEGACY:
+                    await self.complete(op_id)
+                return
+            if operation != "subscription":
+                await self.send_result(op_id, await self._guarded(answer, session))
+                await self.complete(op_id)
+                return
+            last: str | None = None
+            while True:
+                text = await self._guarded(answer, session)
+                if text != last:
+                    await self.send_result(op_id, text)
+                    last = text
+                if not text.startswith('{"data"'):
+                    await self.complete(op_id)
+                    return
+                await asyncio.sleep(refetch_interval())
+        except asyncio.CancelledError:
+            raise
+        except WebSocketDisconnect:
+            return
+        finally:
+            self.operations.pop(op_id, None)
+
+    async def _guarded(self, answer: Callable[[], Awaitable[str]], session: Session) -> str:
+        try:
+            return await answer()
+        except GQLError as exc:
+            return self.engine.error_body(exc, session)
+        except Exception:
+            log.exception("unexpected error answering a websocket operation")
+            return self.engine.error_body(GQLError("internal error", "unexpected"), None)
+
+    def stop(self, op_id: str) -> None:
+        task = self.operations.pop(op_id, None)
+        if task is not None:
+            task.cancel()
+
+    def stop_all(self) -> None:
+        for op_id in list(self.operations):
+            self.stop(op_id)
+
+
+async def graphql_ws(ws: WebSocket) -> None:
+    engine: Engine = ws.app.state.engine
+    offered = ws.scope.get("subprotocols") or []
+    protocol = NEW if NEW in offered else LEGACY
+    await ws.accept(subprotocol=protocol if protocol in offered else None)
+    conn = _Connection(ws, engine, protocol)
+    keep_alive: asyncio.Task[None] | None = None
+    try:
+        init = json.loads(await ws.receive_text())
+        if not isinstance(init, dict) or init.get("type") != "connection_init":
+            await ws.close(code=4400, reason="connection_init expected")
+            return
+        payload = init.get("payload") or {}
+        given = payload.get("headers") if isinstance(payload.get("headers"), dict) else payload
+        headers = {**dict(ws.headers), **{str(k): str(v) for k, v in (given or {}).items()}}
+        try:
+            session = resolve_session(engine.settings.auth, headers)
+        except GQLError as exc:
+            if protocol == NEW:
+                await ws.close(code=4403, reason="Forbidden")
+            else:
+                await conn.send({"type": "connection_error", "payload": {"message": exc.message}})
+                await ws.close(code=1000)
+            return
+        await conn.send({"type": "connection_ack"})
+        if protocol == LEGACY:
+            keep_alive = asyncio.create_task(_keep_alive(conn))
+        while True:
+            message = json.loads(await ws.receive_text())
+            kind, op_id = message.get("type"), str(message.get("id", ""))
+            if kind in ("start", "subscribe"):
+                if op_id in conn.operations:
+                    if protocol == NEW:
+                        await ws.close(code=4409, reason=f"Subscriber for {op_id} already exists")
+                        return
+                    conn.stop(op_id)
+                task = asyncio.create_task(conn.run(op_id, message.get("payload") or {}, session, headers))
+                conn.operations[op_id] = task
+            elif kind in ("stop", "complete"):
+                conn.stop(op_id)
+                if protocol == LEGACY:
+                    await conn.complete(op_id)
+            elif kind == "ping":
+                await conn.send({"type": "pong"})
+            elif kind == "connection_terminate":
+                await ws.close(code=1000)
+                return
+    except WebSocketDisconnect:
+        pass
+    finally:
+        conn.stop_all()
+        if keep_alive is not None:
+            keep_alive.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keep_alive
+
+
+async def _keep_alive(conn: _Connection) -> None:
+    """The legacy protocol's `ka` messages, so clients and proxies keep an idle connection open."""
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        while True:
+            await conn.send({"type": "ka"})
+            await asyncio.sleep(KEEP_ALIVE_SECONDS)
