@@ -882,40 +882,42 @@ class _Builder:
     def build(self, action_types: Any = None) -> RoleSchema:
         rs = RoleSchema(self.role, None, self.views)  # type: ignore[arg-type]
         qfields: dict[str, GraphQLField] = {}
+        sfields: dict[str, GraphQLField] = {}
         for key, v in sorted(self.views.items(), key=lambda kv: kv[1].tracked.gql_name):
             t = v.tracked
-            allowed = v.perm.root_fields
-            if v.selectable and (allowed is None or "select" in allowed):
-                qfields[t.root_fields["select"]] = GraphQLField(
+            fields: dict[str, GraphQLField] = {}
+            if v.selectable:
+                fields["select"] = GraphQLField(
                     GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(v)))),
                     args=self.list_args(v),
                     description=t.root_field_description("select", f'fetch data from the table: "{t.name}"'),
                 )
-                rs.query_fields[t.root_fields["select"]] = RootField("select", key)
-            if v.perm.allow_aggregations and (allowed is None or "select_aggregate" in allowed):
-                qfields[t.root_fields["select_aggregate"]] = GraphQLField(
+            if v.perm.allow_aggregations:
+                fields["select_aggregate"] = GraphQLField(
                     GraphQLNonNull(self.aggregate(v)),
                     args=self.list_args(v),
                     description=t.root_field_description(
                         "select_aggregate", f'fetch aggregated fields from the table: "{t.name}"'
                     ),
                 )
-                rs.query_fields[t.root_fields["select_aggregate"]] = RootField("select_aggregate", key)
             pk = t.table.primary_key
-            if (
-                pk
-                and v.selectable
-                and all(c in v.columns for c in pk)
-                and (allowed is None or "select_by_pk" in allowed)
-            ):
-                qfields[t.root_fields["select_by_pk"]] = GraphQLField(
+            if pk and v.selectable and all(c in v.columns for c in pk):
+                fields["select_by_pk"] = GraphQLField(
                     self.object(v),
                     args={c: GraphQLArgument(GraphQLNonNull(self.column_scalar(t, c))) for c in pk},
                     description=t.root_field_description(
                         "select_by_pk", f'fetch data from the table: "{t.name}" using primary key columns'
                     ),
                 )
-                rs.query_fields[t.root_fields["select_by_pk"]] = RootField("select_by_pk", key)
+            # query_root_fields and subscription_root_fields each restrict their own root (absent: all).
+            for kind, gfield in fields.items():
+                name = t.root_fields[kind]
+                if v.perm.root_fields is None or kind in v.perm.root_fields:
+                    qfields[name] = gfield
+                    rs.query_fields[name] = RootField(kind, key)
+                if v.perm.subscription_root_fields is None or kind in v.perm.subscription_root_fields:
+                    sfields[name] = gfield
+                    rs.subscription_fields[name] = RootField(kind, key)
         mfields: dict[str, GraphQLField] = {}
         self.table_mutations(rs, mfields)
         self.function_fields(rs, qfields, mfields)
@@ -927,18 +929,11 @@ class _Builder:
                 else:
                     mfields[name] = gfield
                     rs.mutation_fields[name] = RootField("action", action=name)
-        # Live queries: the table and function fields of query_root, as the permission's
-        # subscription_root_fields allow (actions are not subscribable).
-        sfields: dict[str, GraphQLField] = {}
+        # Live queries also over the tracked query functions (actions are not subscribable).
         for name, rf in rs.query_fields.items():
-            if rf.kind == "action":
-                continue
-            if rf.table is not None and rf.kind in ("select", "select_by_pk", "select_aggregate"):
-                allowed = self.views[rf.table].perm.subscription_root_fields
-                if allowed is not None and rf.kind not in allowed:
-                    continue
-            sfields[name] = qfields[name]
-            rs.subscription_fields[name] = rf
+            if rf.kind in ("function", "function_aggregate"):
+                sfields[name] = qfields[name]
+                rs.subscription_fields[name] = rf
         if not qfields:
             qfields["no_queries_available"] = GraphQLField(GraphQLNonNull(GraphQLString))
         query = GraphQLObjectType("query_root", dict(sorted(qfields.items())))

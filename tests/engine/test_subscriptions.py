@@ -153,3 +153,9 @@ async def test_subscriptions_are_refused_over_http_and_listed_in_the_schema(base
     subscription = answer["data"]["__schema"]["subscriptionType"]
     assert subscription["name"] == "subscription_root"
     assert {f["name"] for f in subscription["fields"]} >= {"author", "article"}
+    # query_root_fields restricts query_root only: reader has no author_by_pk query, but may subscribe to it.
+    reader = {"Authorization": f"Bearer {token('reader', author_ids='{1}')}"}
+    q = "{ __schema { queryType { fields { name } } subscriptionType { fields { name } } } }"
+    schema = (await _post(base_url, q, reader))["data"]["__schema"]
+    assert "author_by_pk" not in {f["name"] for f in schema["queryType"]["fields"]}
+    assert "author_by_pk" in {f["name"] for f in schema["subscriptionType"]["fields"]}
