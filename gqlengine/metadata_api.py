@@ -207,6 +207,14 @@ FUNCTION_OPS = (
 )
 
 
+def _grant(entry: dict[str, Any], args: Any, exists: str) -> None:
+    """Add a role's permission to an action's or a function's `permissions` (refused if it has one)."""
+    perms = entry.setdefault("permissions", [])
+    if any(p["role"] == args["role"] for p in perms):
+        raise AdminError(exists, "already-exists", path="$.args")
+    perms.append({"role": args["role"], **({"comment": args["comment"]} if args.get("comment") else {})})
+
+
 def _function_ref(args: Any) -> dict[str, str]:
     f = args.get("function", args) if isinstance(args, dict) else args
     if isinstance(f, str):
@@ -236,14 +244,9 @@ def _edit_function(doc: Any, op: str, args: Any, source: str) -> None:
     elif op == "set_function_customization":
         found["configuration"] = args.get("configuration") or {}
     elif op == "create_function_permission":
-        perms = found.setdefault("permissions", [])
-        if any(p["role"] == args["role"] for p in perms):
-            raise AdminError(
-                f'permission of role "{args["role"]}" already exists for function "{ref["name"]}"',
-                "already-exists",
-                path="$.args",
-            )
-        perms.append({"role": args["role"]})
+        _grant(
+            found, args, f'permission of role "{args["role"]}" already exists for function "{ref["name"]}"'
+        )
     else:  # drop_function_permission
         found["permissions"] = [p for p in found.get("permissions") or [] if p["role"] != args["role"]]
 
@@ -281,14 +284,7 @@ def _edit_action(doc: Any, op: str, args: Any) -> None:
     elif op == "drop_action":
         doc["actions"] = [a for a in actions if a["name"] != name]
     elif op == "create_action_permission":
-        perms = found.setdefault("permissions", [])
-        if any(p["role"] == args["role"] for p in perms):
-            raise AdminError(
-                f'permission for role "{args["role"]}" is already defined on "{name}"',
-                "already-exists",
-                path="$.args",
-            )
-        perms.append({"role": args["role"], **({"comment": args["comment"]} if args.get("comment") else {})})
+        _grant(found, args, f'permission for role "{args["role"]}" is already defined on "{name}"')
     else:  # drop_action_permission
         perms = found.get("permissions") or []
         if not any(p["role"] == args["role"] for p in perms):
