@@ -396,6 +396,9 @@ class Compiler:
                 items.append(RootItem(alias, "sql", index=len(exprs)))
                 exprs.append(self.function_select(rf, view, args, nodes))
                 continue
+            if rf.kind == "select_stream":
+                items.append(RootItem(alias, "stream", value=self.select_stream(view, args, self.sub(nodes))))
+                continue
             if rf.kind == "select":
                 expr = self.select_array(view, args, self.sub(nodes), None)
             elif rf.kind == "select_by_pk":
@@ -414,6 +417,42 @@ class Compiler:
             self.structural,
             op.operation.value,
         )
+
+    # ---- streaming subscriptions
+    def select_stream(
+        self, view: TableView, args: dict[str, Any], fields: dict[str, list[gast.FieldNode]]
+    ) -> tuple[str, str | None]:
+        """One batch of a streaming subscription: the next rows past the cursor (a `cursor` parameter the
+        subscription advances), as (statement answering [rows JSON, last cursor value], initial cursor)."""
+        cursors = self.resolve(args.get("cursor"))
+        cursors = [cursors] if isinstance(cursors, dict) else list(cursors or [])
+        path = f"{self.args_path()}.cursor"
+        if len(cursors) != 1 or cursors[0] is None:
+            raise GQLError("one streaming column field is expected", path=path)
+        cursor = self.resolve(cursors[0])
+        initial = self.resolve(cursor.get("initial_value")) or {}
+        if len(initial) != 1:
+            raise GQLError("one streaming column field is expected", path=f"{path}[0].initial_value")
+        ((column, value),) = initial.items()
+        ascending = (self.resolve(cursor.get("ordering")) or "ASC") == "ASC"
+        batch = int(self.resolve(args.get("batch_size")))
+        cap = view.perm.limit if self.rs.role != ADMIN else None
+        limit = min(batch, int(cap)) if cap is not None else batch
+        a = self.alias()
+        col = f"{a}.{q(column)}"
+        pg_type = view.tracked.table.columns[column].pg_type
+        after = f"{col} {'>' if ascending else '<'} {self.param(Param('cursor', None))}::text::{pg_type}"
+        direction = "ASC" if ascending else "DESC"
+        source = self._from_where(view, a, args, None)
+        inner = (
+            f"SELECT {self.row_json(view, a, fields)} AS j, {col} AS c {source} "
+            f"AND {after} ORDER BY {col} {direction} LIMIT {limit}"
+        )
+        sql = (
+            f"SELECT coalesce(json_agg(s.j ORDER BY s.c {direction}), '[]')::text, "
+            f"(array_agg(s.c::text ORDER BY s.c {direction}))[count(*)] FROM ({inner}) AS s"
+        )
+        return sql, to_text(self._resolve_deep(value))
 
     # ---- tracked functions
     def tracked_function_call(self, tf: Any, values: Any) -> str:

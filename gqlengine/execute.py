@@ -366,6 +366,9 @@ class Engine:
                 "subscriptions are not supported over HTTP, use websockets instead", "validation-failed"
             )
         query = body["query"]
+        stream = next((i for i in plan.items if i.kind == "stream"), None)
+        if stream is not None:
+            return plan.operation, self._stream(plan, stream, variables, session)
         if plan.operation == "mutation":
             return plan.operation, lambda: self._run_mutation(
                 plan, variables, session, headers, query, rs, entry
@@ -373,6 +376,23 @@ class Engine:
         return plan.operation, lambda: self._answer(
             plan, rs, entry, variables, raw_vars, session, headers, query
         )
+
+    def _stream(
+        self, plan: Compiled, item: Any, variables: dict[str, Any], session: Session
+    ) -> Callable[[], Awaitable[str]]:
+        """A streaming subscription's next batch on each call ("" when no row is past the cursor yet)."""
+        sql, initial = item.value
+        state: dict[str, Any] = {"cursor": initial}
+
+        async def batch() -> str:
+            args = [self._bind(p, variables, session, state) for p in plan.params]
+            row = await self._fetch(sql, args, session)
+            if row[1] is None:
+                return ""
+            state["cursor"] = row[1]
+            return '{"data":{' + f"{_raw(item.alias)}:{row[0]}" + "}}"
+
+        return batch
 
     async def _answer(
         self,
@@ -524,6 +544,9 @@ class Engine:
             if row is None:
                 raise GQLError("a related row of the nested insert was not inserted", "unexpected")
             return to_text(row.get(column))
+        if p.kind == "cursor":  # a streaming subscription's position
+            assert nested is not None
+            return nested["cursor"]
         if p.kind in ("nested_rows", "nested_count"):
             assert nested is not None
             return nested[p.kind]

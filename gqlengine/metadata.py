@@ -379,6 +379,7 @@ def _root_fields(gql: str, config: JSON) -> dict[str, str]:
         "select": gql,
         "select_by_pk": f"{gql}_by_pk",
         "select_aggregate": f"{gql}_aggregate",
+        "select_stream": f"{gql}_stream",
         "insert": f"insert_{gql}",
         "insert_one": f"insert_{gql}_one",
         "update": f"update_{gql}",

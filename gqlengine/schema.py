@@ -303,6 +303,39 @@ class _Builder:
             )
         return self.enums[name]
 
+    def stream_cursor_input(self, v: TableView) -> GraphQLInputObjectType:
+        """`t_stream_cursor_input`: where a streaming subscription starts (one column), which way it goes."""
+        t = v.tracked
+        name = f"{t.gql_name}_stream_cursor_input"
+        if name not in self.inputs:
+            if "cursor_ordering" not in self.enums:
+                self.enums["cursor_ordering"] = GraphQLEnumType(
+                    "cursor_ordering",
+                    {
+                        "ASC": GraphQLEnumValue("ASC", description="ascending ordering of the cursor"),
+                        "DESC": GraphQLEnumValue("DESC", description="descending ordering of the cursor"),
+                    },
+                    description="ordering argument of a cursor",
+                )
+            value = GraphQLInputObjectType(
+                f"{t.gql_name}_stream_cursor_value_input",
+                {c: GraphQLInputField(self.column_scalar(t, c)) for c in v.columns},
+                description="Initial value of the column from where the streaming should start",
+            )
+            self.inputs[name] = GraphQLInputObjectType(
+                name,
+                {
+                    "initial_value": GraphQLInputField(
+                        GraphQLNonNull(value), description="Stream column input with initial value"
+                    ),
+                    "ordering": GraphQLInputField(
+                        self.enums["cursor_ordering"], description="cursor ordering"
+                    ),
+                },
+                description=f'Streaming cursor of the table "{t.name}"',
+            )
+        return self.inputs[name]
+
     def column_comparison(self, t: TrackedTable, col: str) -> GraphQLInputObjectType:
         target = t.enum_columns.get(col)
         if target is None:
@@ -909,6 +942,28 @@ class _Builder:
                         "select_by_pk", f'fetch data from the table: "{t.name}" using primary key columns'
                     ),
                 )
+            if v.selectable:
+                stream = GraphQLField(
+                    GraphQLNonNull(GraphQLList(GraphQLNonNull(self.object(v)))),
+                    args={
+                        "batch_size": GraphQLArgument(
+                            GraphQLNonNull(GraphQLInt),
+                            description="maximum number of rows returned in a single batch",
+                        ),
+                        "cursor": GraphQLArgument(
+                            GraphQLNonNull(GraphQLList(self.stream_cursor_input(v))),
+                            description="cursor to stream the results returned by the query",
+                        ),
+                        "where": GraphQLArgument(self.bool_exp(v), description="filter the rows returned"),
+                    },
+                    description=t.root_field_description(
+                        "select_stream", f'fetch data from the table in a streaming manner: "{t.name}"'
+                    ),
+                )
+                allowed = v.perm.subscription_root_fields
+                if allowed is None or "select_stream" in allowed:
+                    sfields[t.root_fields["select_stream"]] = stream
+                    rs.subscription_fields[t.root_fields["select_stream"]] = RootField("select_stream", key)
             # query_root_fields and subscription_root_fields each restrict their own root (absent: all).
             for kind, gfield in fields.items():
                 name = t.root_fields[kind]

@@ -5,7 +5,8 @@ Both protocols Hasura speaks: `graphql-transport-ws` (graphql-ws library) and th
 `connection_init` payload's headers (or the payload itself), merged over the upgrade request's headers,
 and is resolved once per connection like an HTTP request's. A subscription is a live query: its statement
 runs again every refetch interval (HASURA_GRAPHQL_LIVE_QUERIES_MULTIPLEXED_REFETCH_INTERVAL, ms) and the
-client gets a message only when the answer changed. Streaming subscriptions (`_stream`) are not served.
+client gets a message only when the answer changed. A streaming subscription (`t_stream`) sends each batch of
+rows past its cursor, and moves the cursor to the last row sent.
 """
 
 from __future__ import annotations
@@ -75,11 +76,12 @@ class _Connection:
                 return
             last: str | None = None
             while True:
+                # A live query's answer is sent when it changed; a stream's batch ("" when empty) each time.
                 text = await self._guarded(answer, session)
-                if text != last:
+                if text and text != last:
                     await self.send_result(op_id, text)
                     last = text
-                if not text.startswith('{"data"'):
+                if text and not text.startswith('{"data"'):
                     await self.complete(op_id)
                     return
                 await asyncio.sleep(refetch_interval())

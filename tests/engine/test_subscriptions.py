@@ -159,3 +159,33 @@ async def test_subscriptions_are_refused_over_http_and_listed_in_the_schema(base
     schema = (await _post(base_url, q, reader))["data"]["__schema"]
     assert "author_by_pk" not in {f["name"] for f in schema["queryType"]["fields"]}
     assert "author_by_pk" in {f["name"] for f in schema["subscriptionType"]["fields"]}
+
+
+async def test_streaming_subscription_sends_each_batch_past_its_cursor(base_url: str) -> None:
+    async with connect(f"ws://{base_url}/v1/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        bearer = f"Bearer {token('user', org='acme')}"
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"headers": {"Authorization": bearer}}})
+        )
+        assert await _receive(ws) == {"type": "connection_ack"}
+        query = (
+            "subscription { article_stream(batch_size: 2, cursor: {initial_value: {id: 0}}) { id title } }"
+        )
+        await ws.send(json.dumps({"type": "subscribe", "id": "s", "payload": {"query": query}}))
+        # acme's articles only (1, 2, 3), in batches of 2, in cursor order.
+        first, second = await _receive(ws), await _receive(ws)
+        assert first["payload"]["data"]["article_stream"] == [
+            {"id": 1, "title": "Engines"},
+            {"id": 2, "title": "Analytical"},
+        ]
+        assert second["payload"]["data"]["article_stream"] == [{"id": 3, "title": "Bonjour"}]
+        # A new row past the cursor is the next batch.
+        new = 'mutation { insert_article_one(object: {author_id: 2, title: "Fresh"}) { id } }'
+        inserted = (await _post(base_url, new, ADMIN))["data"]["insert_article_one"]["id"]
+        try:
+            third = await _receive(ws)
+            assert third["payload"]["data"]["article_stream"] == [{"id": inserted, "title": "Fresh"}]
+        finally:
+            q = f"mutation {{ delete_article_by_pk(id: {inserted}) {{ id }} }}"
+            assert "errors" not in await _post(base_url, q, ADMIN)
+        await ws.send(json.dumps({"type": "complete", "id": "s"}))
