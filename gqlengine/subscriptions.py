@@ -138,10 +138,21 @@ async def graphql_ws(ws: WebSocket) -> None:
         await conn.send({"type": "connection_ack"})
         if protocol == LEGACY:
             keep_alive = asyncio.create_task(_keep_alive(conn))
+        start, stop = ("subscribe", "complete") if protocol == NEW else ("start", "stop")
         while True:
-            message = json.loads(await ws.receive_text())
-            kind, op_id = message.get("type"), str(message.get("id", ""))
-            if kind in ("start", "subscribe"):
+            try:
+                message = json.loads(await ws.receive_text())
+            except ValueError:
+                message = {}
+            kind = message.get("type") if isinstance(message, dict) else None
+            op_id = message.get("id") if isinstance(message, dict) else None
+            if kind in (start, stop) and not isinstance(op_id, str | int):
+                # An operation message without its id: graphql-ws closes, the legacy protocol reports.
+                if not await _invalid(conn, f"{kind} message without an id"):
+                    return
+                continue
+            if kind == start:
+                op_id = str(op_id)
                 if op_id in conn.operations:
                     if protocol == NEW:
                         await ws.close(code=4409, reason=f"Subscriber for {op_id} already exists")
@@ -149,14 +160,16 @@ async def graphql_ws(ws: WebSocket) -> None:
                     conn.stop(op_id)
                 task = asyncio.create_task(conn.run(op_id, message.get("payload") or {}, session, headers))
                 conn.operations[op_id] = task
-            elif kind in ("stop", "complete"):
-                conn.stop(op_id)
-                if protocol == LEGACY:
-                    await conn.complete(op_id)
-            elif kind == "ping":
+            elif kind == stop:
+                conn.stop(str(op_id))  # nothing is sent back, also for an unknown id
+            elif kind == "ping" and protocol == NEW:
                 await conn.send({"type": "pong"})
-            elif kind == "connection_terminate":
+            elif kind == "pong" and protocol == NEW:
+                pass
+            elif kind == "connection_terminate" and protocol == LEGACY:
                 await ws.close(code=1000)
+                return
+            elif not await _invalid(conn, f"unexpected message type {kind!r}"):
                 return
     except WebSocketDisconnect:
         pass
@@ -166,6 +179,16 @@ async def graphql_ws(ws: WebSocket) -> None:
             keep_alive.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keep_alive
+
+
+async def _invalid(conn: _Connection, reason: str) -> bool:
+    """A message the protocol does not allow: graphql-ws closes the connection (4400), the legacy protocol
+    answers `connection_error` and goes on. True if the connection stays open."""
+    if conn.protocol == NEW:
+        await conn.ws.close(code=4400, reason=reason)
+        return False
+    await conn.send({"type": "connection_error", "payload": {"message": reason}})
+    return True
 
 
 async def _keep_alive(conn: _Connection) -> None:

@@ -189,3 +189,32 @@ async def test_streaming_subscription_sends_each_batch_past_its_cursor(base_url:
             q = f"mutation {{ delete_article_by_pk(id: {inserted}) {{ id }} }}"
             assert "errors" not in await _post(base_url, q, ADMIN)
         await ws.send(json.dumps({"type": "complete", "id": "s"}))
+
+
+async def test_messages_the_protocols_do_not_allow(base_url: str) -> None:
+    async with connect(f"ws://{base_url}/v1/graphql", subprotocols=["graphql-ws"]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"headers": ADMIN}}))
+        assert await _receive(ws) == {"type": "connection_ack"}
+        assert await _receive(ws) == {"type": "ka"}
+        # The legacy protocol reports a bad message and keeps the connection; a stop is never answered.
+        await ws.send(json.dumps({"type": "test"}))
+        assert (await _receive(ws))["type"] == "connection_error"
+        await ws.send(json.dumps({"type": "stop"}))
+        assert (await _receive(ws))["type"] == "connection_error"
+        await ws.send(json.dumps({"type": "stop", "id": "never-started"}))
+        await ws.send(
+            json.dumps({"type": "start", "id": "q", "payload": {"query": "{ secret_by_pk(id: 1) { id } }"}})
+        )
+        assert (await _receive(ws)) == {
+            "type": "data",
+            "id": "q",
+            "payload": {"data": {"secret_by_pk": {"id": 1}}},
+        }
+    for bad in ({"type": "test"}, {"type": "complete"}):
+        async with connect(f"ws://{base_url}/v1/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {"headers": ADMIN}}))
+            assert await _receive(ws) == {"type": "connection_ack"}
+            await ws.send(json.dumps(bad))  # graphql-ws closes the connection instead
+            with pytest.raises(ConnectionClosed) as closed:
+                await _receive(ws)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
