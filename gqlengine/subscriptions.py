@@ -50,15 +50,17 @@ class _Connection:
     async def send_result(self, op_id: str, text: str) -> None:
         payload = json.loads(text)
         if self.protocol == NEW:
-            if "data" not in payload:  # a request error: the operation ends with it
+            if "data" not in payload:  # a request error: the operation ends with it, no `complete` follows
                 await self.send({"type": "error", "id": op_id, "payload": payload["errors"]})
                 return
             await self.send({"type": "next", "id": op_id, "payload": payload})
         else:
             await self.send({"type": "data", "id": op_id, "payload": payload})
 
-    async def complete(self, op_id: str) -> None:
-        await self.send({"type": "complete", "id": op_id})
+    async def finish(self, op_id: str, text: str) -> None:
+        """The end of an operation: `complete`, unless graphql-ws already ended it with an `error`."""
+        if self.protocol == LEGACY or text.startswith('{"data"'):
+            await self.send({"type": "complete", "id": op_id})
 
     async def run(self, op_id: str, body: Any, session: Session, headers: dict[str, str]) -> None:
         """One operation: a live query until stopped, anything else answered once."""
@@ -66,13 +68,14 @@ class _Connection:
             try:
                 operation, answer = await self.engine.prepare(body, session, headers)
             except GQLError as exc:
-                await self.send_result(op_id, self.engine.error_body(exc, session))
-                if self.protocol == LEGACY:
-                    await self.complete(op_id)
+                error = self.engine.error_body(exc, session)
+                await self.send_result(op_id, error)
+                await self.finish(op_id, error)
                 return
             if operation != "subscription":
-                await self.send_result(op_id, await self._guarded(answer, session))
-                await self.complete(op_id)
+                text = await self._guarded(answer, session)
+                await self.send_result(op_id, text)
+                await self.finish(op_id, text)
                 return
             last: str | None = None
             while True:
@@ -82,7 +85,7 @@ class _Connection:
                     await self.send_result(op_id, text)
                     last = text
                 if text and not text.startswith('{"data"'):
-                    await self.complete(op_id)
+                    await self.finish(op_id, text)
                     return
                 await asyncio.sleep(refetch_interval())
         except asyncio.CancelledError:

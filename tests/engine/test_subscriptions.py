@@ -218,3 +218,17 @@ async def test_messages_the_protocols_do_not_allow(base_url: str) -> None:
             with pytest.raises(ConnectionClosed) as closed:
                 await _receive(ws)
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+
+
+async def test_graphql_ws_ends_a_failed_operation_with_its_error_alone(base_url: str) -> None:
+    async with connect(f"ws://{base_url}/v1/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"headers": ADMIN}}))
+        assert await _receive(ws) == {"type": "connection_ack"}
+        await ws.send(
+            json.dumps({"type": "subscribe", "id": "e", "payload": {"query": "subscription { nope { id } }"}})
+        )
+        error = await _receive(ws)
+        assert (error["type"], error["id"]) == ("error", "e")
+        assert error["payload"][0]["extensions"]["code"] == "validation-failed"
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await _receive(ws) == {"type": "pong"}  # no `complete` after the error
