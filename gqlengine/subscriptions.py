@@ -16,9 +16,11 @@ import contextlib
 import json
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import jwt
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from gqlengine.auth import Session, resolve_session
@@ -121,6 +123,7 @@ async def graphql_ws(ws: WebSocket) -> None:
     await ws.accept(subprotocol=protocol if protocol in offered else None)
     conn = _Connection(ws, engine, protocol)
     keep_alive: asyncio.Task[None] | None = None
+    expiry: asyncio.Task[None] | None = None
     try:
         init = json.loads(await ws.receive_text())
         if not isinstance(init, dict) or init.get("type") != "connection_init":
@@ -141,6 +144,8 @@ async def graphql_ws(ws: WebSocket) -> None:
         await conn.send({"type": "connection_ack"})
         if protocol == LEGACY:
             keep_alive = asyncio.create_task(_keep_alive(conn))
+        if (expires := _jwt_expiry(headers)) is not None:
+            expiry = asyncio.create_task(_close_at(conn, expires))
         start, stop = ("subscribe", "complete") if protocol == NEW else ("start", "stop")
         while True:
             try:
@@ -178,10 +183,11 @@ async def graphql_ws(ws: WebSocket) -> None:
         pass
     finally:
         conn.stop_all()
-        if keep_alive is not None:
-            keep_alive.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keep_alive
+        for background in (keep_alive, expiry):
+            if background is not None:
+                background.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await background
 
 
 async def _invalid(conn: _Connection, reason: str) -> bool:
@@ -192,6 +198,30 @@ async def _invalid(conn: _Connection, reason: str) -> bool:
         return False
     await conn.send({"type": "connection_error", "payload": {"message": reason}})
     return True
+
+
+def _jwt_expiry(headers: dict[str, str]) -> float | None:
+    """When the connection's JWT expires (its `exp`), if it authenticated with one. The token was verified
+    by resolve_session already; this only reads the claim."""
+    auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        exp = jwt.decode(token.strip(), options={"verify_signature": False}).get("exp")
+    except jwt.PyJWTError:
+        return None
+    return float(exp) if isinstance(exp, int | float) else None
+
+
+async def _close_at(conn: _Connection, expires: float) -> None:
+    """A session ends with its JWT: its operations stop and the connection closes, as Hasura does."""
+    await asyncio.sleep(max(0.0, expires - time.time()))
+    conn.stop_all()
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        if conn.protocol == LEGACY:
+            await conn.send({"type": "connection_error", "payload": {"message": "the JWT has expired"}})
+        await conn.ws.close(code=4401 if conn.protocol == NEW else 1000, reason="JWT expired")
 
 
 async def _keep_alive(conn: _Connection) -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import jwt as pyjwt
 import pytest
 import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
@@ -20,7 +22,7 @@ from websockets.exceptions import ConnectionClosed
 from gqlengine.execute import Settings
 from gqlengine.server import create_app
 
-from .conftest import ADMIN_SECRET, auth_config, token, write_metadata
+from .conftest import ADMIN_SECRET, JWT_KEY, auth_config, token, write_metadata
 
 NAMES = "subscription { author(order_by: {id: asc}) { name } }"
 ADMIN = {"x-hasura-admin-secret": ADMIN_SECRET}
@@ -232,3 +234,24 @@ async def test_graphql_ws_ends_a_failed_operation_with_its_error_alone(base_url:
         assert error["payload"][0]["extensions"]["code"] == "validation-failed"
         await ws.send(json.dumps({"type": "ping"}))
         assert await _receive(ws) == {"type": "pong"}  # no `complete` after the error
+
+
+async def test_a_connection_ends_when_its_jwt_expires(base_url: str) -> None:
+    claims = {"x-hasura-default-role": "user", "x-hasura-allowed-roles": ["user"], "x-hasura-org": "acme"}
+    short = pyjwt.encode(
+        {"sub": "u1", "exp": int(time.time()) + 2, "https://hasura.io/jwt/claims": claims},
+        JWT_KEY,
+        algorithm="HS256",
+    )
+    async with connect(f"ws://{base_url}/v1/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        await ws.send(
+            json.dumps(
+                {"type": "connection_init", "payload": {"headers": {"Authorization": f"Bearer {short}"}}}
+            )
+        )
+        assert await _receive(ws) == {"type": "connection_ack"}
+        await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": {"query": NAMES}}))
+        assert (await _receive(ws))["type"] == "next"
+        with pytest.raises(ConnectionClosed) as closed:
+            await _receive(ws)  # the live query stops with the session
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
