@@ -260,7 +260,7 @@ class Engine:
                 return "[" + ",".join(parts) + "]"
             return await self._one(body, session, headers)
         except GQLError as exc:
-            return _raw({"errors": [exc.to_json(self._internal_errors(session))]})
+            return self.error_body(exc, session)
         except Exception:  # a bug must still answer in Hasura's envelope, never a bare 500
             log.exception("unexpected error serving a GraphQL request")
             error = {"message": "internal error", "extensions": {"path": "$", "code": "unexpected"}}
@@ -270,7 +270,7 @@ class Engine:
         try:
             return await self._run(body, session, headers)
         except GQLError as exc:
-            return _raw({"errors": [exc.to_json(self._internal_errors(session))]})
+            return self.error_body(exc, session)
 
     def _internal_errors(self, session: Session | None) -> bool:
         """Whether errors carry `extensions.internal`: dev mode, or the admin role unless turned off."""
