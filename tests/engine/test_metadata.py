@@ -623,3 +623,27 @@ async def test_enum_tables(client):
     finally:
         for table in ("bike", "paint"):
             await client.admin_post("/v1/metadata", {"type": "pg_untrack_table", "args": {"table": table}})
+
+
+async def test_tracked_function_with_a_session_argument(client):
+    sql = """
+      create function my_org_authors(hasura_session json) returns setof author language sql stable
+        as $$ select * from author where org = hasura_session->>'x-hasura-org' $$;
+    """
+    r = await client.admin_post("/v2/query", {"type": "run_sql", "args": {"sql": sql}})
+    assert r.status_code == 200, r.text
+    track = {"function": "my_org_authors", "configuration": {"session_argument": "hasura_session"}}
+    r = await client.admin_post("/v1/metadata", {"type": "pg_track_function", "args": track})
+    assert r.json() == {"message": "success"}, r.text
+    try:
+        # The session argument is the engine's to fill: not an argument the client may give.
+        r = await client.gql("{ my_org_authors(order_by: {id: asc}) { name } }", role="user", org="globex")
+        assert r == {"data": {"my_org_authors": [{"name": "Cyd"}, {"name": "Dee"}]}}
+        r = await client.gql(
+            '{ my_org_authors(args: {hasura_session: "{}"}) { name } }', role="user", org="acme"
+        )
+        assert r["errors"][0]["extensions"]["code"] == "validation-failed"
+    finally:
+        await client.admin_post(
+            "/v1/metadata", {"type": "pg_untrack_function", "args": {"function": "my_org_authors"}}
+        )
