@@ -36,7 +36,7 @@ from graphql import (
 from graphql.language import ast as gast
 from graphql.language.parser import parse_type
 
-from gqlengine.compile import Compiler, GQLError, Param, q, qt, sql_str
+from gqlengine.compile import Compiler, GQLError, Param, fragment_definitions, q, qt, sql_str
 from gqlengine.metadata import Action, Model, Relationship
 from gqlengine.schema import ADMIN, RoleSchema, scalar_for
 
@@ -125,9 +125,9 @@ class ActionTypes:
     def for_role(self, builder: Any) -> ActionTypes:
         """These types, with the relationships of output objects to the tables this role may select (the
         schema builder `builder` gives the tables' object types): a role's own copy when there are any."""
-        objects = (self.model.custom_types or {}).get("objects") or []
-        if not any(o.get("relationships") for o in objects):
+        if not _joins_tables(self.model):
             return self
+        objects = (self.model.custom_types or {}).get("objects") or []
         copy = object.__new__(ActionTypes)
         copy.model = self.model
         copy.named = dict(self.named)
@@ -171,6 +171,11 @@ class ActionTypes:
                 ),
             )
         return out
+
+
+def _joins_tables(model: Model) -> bool:
+    """Whether any action output object has relationships to tables."""
+    return any(o.get("relationships") for o in (model.custom_types or {}).get("objects") or [])
 
 
 def action_relationships(obj: Any) -> list[Relationship]:
@@ -416,11 +421,11 @@ async def call_action(
         except _Unexpected as exc:
             details = _call_details(action, body, forwarded, "unexpected response", resp, payload)
             raise GQLError(str(exc), "unexpected", internal=details) from None
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)
-        }
+        fragments = fragment_definitions(document)
         answer = _project(payload, fdef.type, nodes, fragments)
-        return await _join_tables(engine, rs, fdef.type, answer, payload, nodes, document, variables, session)
+        return await _join_tables(
+            engine, rs, fdef.type, answer, payload, nodes, document, fragments, variables, session
+        )
     if (
         400 <= resp.status_code < 500
         and isinstance(payload, dict)
@@ -444,6 +449,7 @@ async def _join_tables(
     payload: Any,
     nodes: list[gast.FieldNode],
     document: gast.DocumentNode,
+    fragments: dict[str, gast.FragmentDefinitionNode],
     variables: dict[str, Any],
     session: Session,
 ) -> Any:
@@ -452,9 +458,8 @@ async def _join_tables(
     relationship under the role's permission on its table. Fills `answer` in place."""
     assert engine.model is not None
     model = engine.model
-    if not any(o.get("relationships") for o in (model.custom_types or {}).get("objects") or []):
+    if not _joins_tables(model):
         return answer
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)}
     jobs: dict[int, tuple[Any, list[gast.FieldNode], list[tuple[dict[str, Any], dict[str, Any]]]]] = {}
 
     def walk(projected: Any, sent: Any, t: GraphQLType, fnodes: list[gast.FieldNode]) -> None:

@@ -99,6 +99,11 @@ def _ast_value(node: gast.ValueNode) -> Any:
     raise GQLError("unexpected value")
 
 
+def fragment_definitions(document: gast.DocumentNode) -> dict[str, gast.FragmentDefinitionNode]:
+    """The document's fragments by name."""
+    return {d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)}
+
+
 def to_text(value: Any) -> str | None:
     if value is None:
         return None
@@ -253,9 +258,7 @@ class Compiler:
         self.params: list[Param] = []
         self.param_index: dict[Param, int] = {}
         self.structural: set[str] = set()
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)
-        }
+        self.fragments = fragment_definitions(document)
         self.n = 0
         self.path: list[str] = []  # response keys from the root to the field being compiled (for errors)
 

@@ -8,7 +8,7 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSchema, Visitor, visit
 from graphql.language import ast as gast
 
-from gqlengine.compile import GQLError
+from gqlengine.compile import GQLError, fragment_definitions
 from gqlengine.leniency import int_out_of_range
 
 _UNKNOWN_INPUT_FIELD = re.compile(r"Expected value of type '(\w+)' not to include unknown field '(\w+)'")
@@ -183,7 +183,7 @@ def translate(
             message = fmt(m)
             break
     path = "$"
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)}
+    fragments = fragment_definitions(document)
     if op is not None and err.message.startswith("Cannot spread fragment"):
         cycle = _fragment_cycle(op, fragments)
         if cycle is not None:
@@ -230,9 +230,7 @@ def variable_error(
         return GQLError(f'null value found for non-nullable type: "{m[1] or m[2]}"', "validation-failed", "$")
     m = _BAD_VARIABLE.fullmatch(message)
     if m and (enum := _enum_message(m[2], schema)) and op is not None and document is not None:
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)
-        }
+        fragments = fragment_definitions(document)
         paths = _walk(op, fragments)
         used = [paths[id(n)] for n in _variable_nodes(op, m[1]) if id(n) in paths]
         return GQLError(enum, "validation-failed", used[0] if used else "$")
