@@ -195,3 +195,18 @@ async def test_usage_view_sums_consumption_per_day_capability_quality_and_model(
             Decimal("6.00"),
         ),
     ]
+
+
+async def test_a_usage_day_range_is_an_index_range_in_grouping_order(db_url: str) -> None:
+    # The dashboard's read (an organization's usage since a day) is served by the usage index in the view's
+    # grouping order: no sort and no filter over every consumption row. Seq and bitmap scans are off because
+    # this database is too small for the planner to prefer any index.
+    async with rolled_back(db_url) as conn:
+        await conn.execute("set local enable_seqscan = off; set local enable_bitmapscan = off")
+        rows = await conn.fetch(
+            "explain (costs off) select count(*), sum(credits), sum(operations) from credit_usage_daily"
+            " where organization_id = 'org_pro' and day >= date '2026-03-01'"
+        )
+    plan = "\n".join(r["QUERY PLAN"] for r in rows)
+    assert "Index Only Scan using idx_credit_transactions_usage_daily" in plan, plan
+    assert "Sort" not in plan and "Filter" not in plan, plan
