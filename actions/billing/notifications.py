@@ -19,7 +19,6 @@ import socket
 import time
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -78,22 +77,41 @@ def notice_body(row: asyncpg.Record) -> bytes:
     return json.dumps(notice, separators=(",", ":")).encode()
 
 
-async def _forbidden_target(url: str) -> str | None:
-    """Why `url` may not be called (it resolves into a private network), or None."""
-    parts = urlsplit(url)
-    if not parts.hostname:
-        return "webhook URL has no host"
+class TargetRefused(Exception):
+    """The webhook URL may not be called; the message says why."""
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return address.is_global
+
+
+async def _public_address(url: httpx.URL) -> str:
+    """The address to connect to, from one lookup of the URL's host; every address it has must be public."""
+    if not url.host:
+        raise TargetRefused("webhook URL has no host")
+    port = url.port or (443 if url.scheme == "https" else 80)
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            parts.hostname, parts.port or 443, type=socket.SOCK_STREAM
-        )
+        infos = await asyncio.get_running_loop().getaddrinfo(url.host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
-        return f"cannot resolve {parts.hostname}: {exc}"
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            return f"webhook host {parts.hostname} resolves to a non-public address ({address})"
-    return None
+        raise TargetRefused(f"cannot resolve {url.host}: {exc}") from exc
+    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    for address in addresses:
+        if not _is_public(address):
+            raise TargetRefused(f"webhook host {url.host} resolves to a non-public address ({address})")
+    if not addresses:
+        raise TargetRefused(f"cannot resolve {url.host}: no address")
+    return str(addresses[0])
+
+
+async def _pin(url: httpx.URL, headers: dict[str, str], extensions: dict[str, Any]) -> httpx.URL:
+    """The URL to request: its host replaced by the address just checked, so that a second lookup at
+    connect time cannot answer a private address (DNS rebinding). The Host header, the TLS server name and
+    the certificate check keep the URL's own name."""
+    address = await _public_address(url)
+    headers["host"] = url.netloc.decode("ascii")
+    if url.scheme == "https":
+        extensions["sni_hostname"] = url.host
+    return url.copy_with(host=address)
 
 
 async def _mark(pool: asyncpg.Pool, notice_id: str, status: str, attempts: int, error: str | None) -> None:
@@ -116,12 +134,6 @@ async def handle(pool: asyncpg.Pool, payload: EventPayload) -> dict[str, Any]:
         return {"id": notice_id, "status": "skipped"}
 
     settings = billing_settings()
-    if not settings.notification_allow_private_targets:
-        refused = await _forbidden_target(row["url"])
-        if refused is not None:
-            # A configuration problem, not a transient one: retrying would not help.
-            await _mark(pool, notice_id, "failed", 0, refused)
-            return {"id": notice_id, "status": "failed", "error": refused}
     body = notice_body(row)
     headers = {
         "content-type": "application/json",
@@ -129,10 +141,20 @@ async def handle(pool: asyncpg.Pool, payload: EventPayload) -> dict[str, Any]:
         ID_HEADER: notice_id,
         "user-agent": "credits-notifier/1",
     }
+    extensions: dict[str, Any] = {}
+    try:
+        url = httpx.URL(row["url"])
+        if not settings.notification_allow_private_targets:
+            url = await _pin(url, headers, extensions)
+    except (TargetRefused, httpx.InvalidURL) as exc:
+        # A configuration problem, not a transient one: retrying would not help.
+        refused = str(exc) if isinstance(exc, TargetRefused) else f"invalid webhook URL: {exc}"
+        await _mark(pool, notice_id, "failed", 0, refused)
+        return {"id": notice_id, "status": "failed", "error": refused}
     error: str | None = None
     try:
         async with httpx.AsyncClient(timeout=settings.notification_timeout, follow_redirects=False) as client:
-            response = await client.post(row["url"], content=body, headers=headers)
+            response = await client.post(url, content=body, headers=headers, extensions=extensions)
         if not 200 <= response.status_code < 300:
             error = f"receiver answered HTTP {response.status_code}"
     except httpx.HTTPError as exc:

@@ -22,10 +22,11 @@ def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
 
 
 class Receiver:
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, host: str = "127.0.0.1", port: int = 0) -> None:
         self.secret = secret
         self.status = 200
         self.received: list[dict[str, Any]] = []
+        self.hosts: list[str | None] = []  # the Host header of every request
         self.rejected = 0
         owner = self
 
@@ -35,6 +36,7 @@ class Receiver:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                owner.hosts.append(self.headers.get("host"))
                 if not verify(owner.secret, self.headers.get("credits-signature", ""), body):
                     owner.rejected += 1
                     self.send_response(401)
@@ -46,8 +48,12 @@ class Receiver:
                 self.send_header("content-length", "0")
                 self.end_headers()
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
 
     @property
     def url(self) -> str:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+
+from actions.billing import notifications
 
 from .helpers import Billing, new_org
 from .receiver import Receiver
@@ -147,3 +151,31 @@ async def test_private_targets_are_refused_by_default(
     assert response.status_code == 200 and response.json()["status"] == "failed"
     row = (await _notices(billing, org))[0]
     assert row["delivery_status"] == "failed" and "non-public address" in row["last_error"]
+
+
+async def test_the_webhook_is_called_at_the_address_that_was_checked(
+    billing: Billing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DNS rebinding: the org's host answers a public address when it is checked and an internal one a moment
+    # later. The notice must go to the address that was checked (127.0.0.2, taken as public here), never to
+    # the internal service listening on the same port at 127.0.0.1; the receiver still sees its own name.
+    monkeypatch.setenv("CREDITS_NOTIFICATION_ALLOW_PRIVATE_TARGETS", "false")
+    monkeypatch.setattr(notifications, "_is_public", lambda address: str(address) == "127.0.0.2")
+    answers = iter(["127.0.0.2"])
+    lookup = socket.getaddrinfo
+
+    def rebinding(host: Any, port: Any, *args: Any, **kw: Any) -> Any:
+        if (host.decode() if isinstance(host, bytes) else host) != "hooks.example.test":
+            return lookup(host, port, *args, **kw)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), int(port)))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with Receiver(ORG_SECRET, host="127.0.0.2") as public, Receiver(ORG_SECRET, port=public.port) as internal:
+        org = await _org_with_webhook(billing, f"http://hooks.example.test:{public.port}/credits-hook")
+        await _spend(billing, org, 450, "r")
+        [notice] = await _notices(billing, org)
+        response = await _deliver(billing, notice)
+        assert response.json()["status"] == "delivered", response.text
+        assert [r["id"] for r in public.received] == [notice["id"]]
+        assert public.hosts == [f"hooks.example.test:{public.port}"]
+        assert internal.received == [] and internal.rejected == 0
