@@ -4,7 +4,9 @@
 -- This index holds the view's grouping keys in the view's order, so a day range is an index range, the groups
 -- arrive sorted, and the read is index-only once the rows are all-visible (created_at is included because an
 -- index-only scan needs every column the view's expression reads). Same number of indexes on the ledger.
-CREATE INDEX idx_credit_transactions_usage_daily
+-- Building it here locks the ledger against writes meanwhile; on a large ledger an operator builds it first,
+-- concurrently and under this name, outside any migration (IF NOT EXISTS then leaves it as it is).
+CREATE INDEX IF NOT EXISTS idx_credit_transactions_usage_daily
     ON public.credit_transactions
        (organization_id, ((created_at AT TIME ZONE 'UTC')::date), ai_capability_id, quality_level_id, llm_model_id)
     INCLUDE (credits_amount, created_at)
