@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import asyncpg
@@ -208,5 +209,5 @@ async def test_a_usage_day_range_is_an_index_range_in_grouping_order(db_url: str
             " where organization_id = 'org_pro' and day >= date '2026-03-01'"
         )
     plan = "\n".join(r["QUERY PLAN"] for r in rows)
-    assert "Index Only Scan using idx_credit_transactions_usage_daily" in plan, plan
+    assert re.search(r"Index (Only )?Scan using idx_credit_transactions_usage_daily", plan), plan
     assert "Sort" not in plan and "Filter" not in plan, plan
