@@ -57,8 +57,7 @@ class Receiver:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/credits-hook"
+        return f"http://{self.server.server_address[0]}:{self.port}/credits-hook"
 
     def __enter__(self) -> Receiver:
         self.thread.start()
