@@ -5,7 +5,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: up down status test lint bench migrate seed install clean
+.PHONY: up down status test lint bench migrate seed install clean web-test web-schema
+NPM    := $(shell command -v npm 2>/dev/null)
+WEB_STAMP := web/node_modules/.installed
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -33,7 +35,27 @@ seed: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
+	$(MAKE) --no-print-directory web-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The web packages (web/): npm ci, operation types regenerated from web/schema and typechecked, vitest,
+# and the console's production build (which the browser tests in tests/web serve).
+$(WEB_STAMP): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(WEB_STAMP)
+
+ifeq ($(NPM),)
+web-test:
+	@echo "!!!!!! SKIPPED: npm (Node.js 20+) is not installed, so the web packages were NOT tested !!!!!!"
+else
+web-test: $(WEB_STAMP)
+	cd web && npm run --silent typecheck && npm test --silent
+endif
+
+# After a metadata change: write each role's schema (web/schema) from the engine and regenerate the types.
+web-schema: $(STAMP)
+	UPDATE_WEB_SCHEMA=1 $(PY) -m pytest -q tests/web/test_schema_snapshot.py
+	cd web && npm run codegen
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
