@@ -49,7 +49,7 @@ web-test:
 	@echo "!!!!!! SKIPPED: npm (Node.js 20+) is not installed, so the web packages were NOT tested !!!!!!"
 else
 web-test: $(WEB_STAMP)
-	cd web && npm run --silent typecheck && npm test --silent
+	cd web && npm run --silent typecheck && npm test --silent && npm run --silent build
 endif
 
 # After a metadata change: write each role's schema (web/schema) from the engine and regenerate the types.
