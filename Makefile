@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: up down status test lint bench migrate seed install clean web-test web-schema
+.PHONY: up down status test lint bench migrate seed install clean web-test web-schema screenshots
 NPM    := $(shell command -v npm 2>/dev/null)
 WEB_STAMP := web/node_modules/.installed
 
@@ -51,6 +51,10 @@ else
 web-test: $(WEB_STAMP)
 	cd web && npm run --silent typecheck && npm test --silent && npm run --silent build
 endif
+
+# The console's screenshots in docs/screenshots, taken by the browser tests.
+screenshots: $(STAMP)
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/web/test_console_browser.py
 
 # After a metadata change: write each role's schema (web/schema) from the engine and regenerate the types.
 web-schema: $(STAMP)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 import pytest
@@ -68,3 +69,12 @@ def stack(db_url: str) -> Iterator[Stack]:
         finally:
             server.should_exit = True
             thread.join(timeout=15)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """A skipped browser run must not pass unnoticed: say so in capitals at the end of the run."""
+    for report in terminalreporter.stats.get("skipped", []):
+        if "BROWSER TESTS SKIPPED" in str(report.longrepr):
+            terminalreporter.write_line("!" * 100, red=True, bold=True)
+            terminalreporter.write_line(f"!!! {report.longrepr[2]}", red=True, bold=True)
+            terminalreporter.write_line("!" * 100, red=True, bold=True)

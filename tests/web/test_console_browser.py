@@ -1,0 +1,169 @@
+"""The console in a real browser against the real stack: Chromium (driven by playwright-core from
+web/e2e/console.e2e.mjs) → the console's production build (vite preview, which proxies /v1/graphql) →
+gqlengine → the service → PostgreSQL, with the billing tests' fake Stripe API and signed webhooks.
+
+The scenarios live in the Node file; this module starts everything on free ports and runs it. Without
+Node.js or Chromium it skips with a loud line (`.ci/run` installs Chromium, so CI never skips).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.billing.fake_stripe import completed_session, sign
+from tests.servers import free_port
+
+from .conftest import Stack, token
+
+# The stripe SDK's HTTPXClient posts bytes with `data=`, which httpx deprecates; not ours to fix.
+pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+USERS = {
+    "pro_owner": ("owner", "org_pro", "usr_pro_owner"),
+    "pro_member": ("member", "org_pro", "usr_pro_member"),
+    "pro_viewer": ("viewer", "org_pro", "usr_pro_viewer"),
+    "pro_service": ("service", "org_pro", None),
+    "free_member": ("member", "org_free_one", "usr_free_one_member"),
+}
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _missing() -> str | None:
+    if not shutil.which("node") or not shutil.which("npm"):
+        return "Node.js/npm is not installed"
+    if not (WEB / "node_modules" / "playwright-core").exists():
+        return "web/node_modules is missing (run `make test`, which runs npm ci)"
+    if not chromium_path():
+        return "no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)"
+    return None
+
+
+class _Checkout:
+    """What a buyer's 'Pay' on the fake Checkout page does: Stripe sends the signed completion webhook."""
+
+    def __init__(self, stack: Stack) -> None:
+        stack_ref = stack
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                session_id = self.path.rsplit("/", 1)[-1]
+                session = stack_ref.stripe.fake.sessions.get(session_id)
+                if session is None:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                payload = json.dumps(completed_session(session))
+                response = httpx.post(
+                    f"{stack_ref.service_url}/webhooks/stripe",
+                    content=payload,
+                    headers={"stripe-signature": sign(payload), "content-type": "application/json"},
+                    timeout=30,
+                )
+                body = json.dumps(
+                    {"webhook_status": response.status_code, "success_url": session["success_url"]}
+                )
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> _Checkout:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def console_url(stack: Stack) -> Iterator[str]:
+    """The production build served by `vite preview`, proxying /v1/graphql (HTTP and WebSocket)."""
+    reason = _missing()
+    if reason:
+        pytest.skip(f"BROWSER TESTS SKIPPED: {reason}")
+    subprocess.run(["npm", "run", "--silent", "build"], cwd=WEB, check=True, capture_output=True, timeout=300)
+    port = free_port()
+    env = {**os.environ, "CREDITS_ENGINE_URL": stack.engine_url}
+    env.pop("CREDITS_DEV_JWT_KEY", None)
+    proc = subprocess.Popen(
+        ["npx", "vite", "preview", "--port", str(port), "--strictPort"],
+        cwd=WEB / "console",
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "vite preview did not start"
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_console_scenarios_in_a_real_browser(stack: Stack, console_url: str) -> None:
+    tokens = {name: token(role, org, user) for name, (role, org, user) in USERS.items()}
+    screenshots = os.environ.get("SCREENSHOT_DIR", str(ROOT / ".data" / "screenshots"))
+    with _Checkout(stack) as checkout:
+        env = {
+            **os.environ,
+            "CONSOLE_URL": console_url,
+            "ENGINE_URL": stack.engine_url,
+            "CHECKOUT_CONTROL_URL": checkout.url,
+            "E2E_TOKENS": json.dumps(tokens),
+            "CHROMIUM_PATH": chromium_path() or "",
+            "SCREENSHOT_DIR": screenshots,
+        }
+        result = subprocess.run(
+            ["node", "--test", "--test-reporter=spec", "e2e/console.e2e.mjs"],
+            cwd=WEB,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    print(result.stdout[-20000:], result.stderr[-5000:])
+    assert result.returncode == 0, (
+        f"browser scenarios failed:\n{result.stdout[-8000:]}\n{result.stderr[-3000:]}"
+    )
+    assert "ℹ pass 6\nℹ fail 0" in result.stdout, result.stdout[-3000:]  # every scenario ran
