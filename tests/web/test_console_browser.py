@@ -3,7 +3,8 @@ web/e2e/console.e2e.mjs) → the console's production build (vite preview, which
 gqlengine → the service → PostgreSQL, with the billing tests' fake Stripe API and signed webhooks.
 
 The scenarios live in the Node file; this module starts everything on free ports and runs it. Without
-Node.js or Chromium it skips with a loud line (`.ci/run` installs Chromium, so CI never skips).
+Node.js or Chromium it skips with a loud line; `.ci/run` installs Chromium and sets
+CREDITS_BROWSER_TESTS=required, so CI fails rather than skips.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -110,6 +112,8 @@ class _Checkout:
 def console_url(stack: Stack) -> Iterator[str]:
     """The production build served by `vite preview`, proxying /v1/graphql (HTTP and WebSocket)."""
     reason = _missing()
+    if reason and os.environ.get("CREDITS_BROWSER_TESTS") == "required":  # set by .ci/run
+        pytest.fail(f"browser tests required but {reason}")
     if reason:
         pytest.skip(f"BROWSER TESTS SKIPPED: {reason}")
     subprocess.run(["npm", "run", "--silent", "build"], cwd=WEB, check=True, capture_output=True, timeout=300)
@@ -117,7 +121,7 @@ def console_url(stack: Stack) -> Iterator[str]:
     env = {**os.environ, "CREDITS_ENGINE_URL": stack.engine_url}
     env.pop("CREDITS_DEV_JWT_KEY", None)
     proc = subprocess.Popen(
-        ["npx", "vite", "preview", "--port", str(port), "--strictPort"],
+        [str(WEB / "node_modules" / ".bin" / "vite"), "preview", "--port", str(port), "--strictPort"],
         cwd=WEB / "console",
         env=env,
         stdout=subprocess.DEVNULL,
@@ -137,7 +141,7 @@ def console_url(stack: Stack) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)  # vite and anything it started
         proc.wait(timeout=10)
 
 

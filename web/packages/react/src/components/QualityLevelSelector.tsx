@@ -35,7 +35,7 @@ function LevelOption({ name, capability, level, label, description, checked, onC
   return (
     <label className={`cr-level${disabled ? " cr-disabled" : ""}${checked ? " cr-checked" : ""}`} htmlFor={id} data-level={level}>
       <input id={id} type="radio" name={name} value={level} checked={checked} disabled={disabled}
-        aria-describedby={`${id}-info`} onChange={() => onChange(level)} />
+        aria-describedby={`${id}-info`} onChange={() => !disabled && onChange(level)} />
       <span className="cr-level-name">{label}</span>
       <span id={`${id}-info`} className="cr-level-info">
         {estimate != null && <span className="cr-estimate">~{formatCredits(estimate)} credits</span>}
