@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,6 +27,8 @@ from gqlengine.project import data_dir
 
 ENGINE_PORT = int(os.environ.get("HASURA_GRAPHQL_SERVER_PORT", "8080"))
 SERVICE_PORT = int(os.environ.get("CREDITS_PORT", "3000"))
+CONSOLE_PORT = int(os.environ.get("CREDITS_CONSOLE_PORT", "5173"))
+WEB = Path(__file__).resolve().parents[1] / "web"
 ROLES = ("owner", "org_admin", "member", "viewer")
 DEMO_ORGS = ("org_free_one", "org_free_two", "org_pro", "org_team")
 
@@ -110,6 +113,54 @@ def _start(name: str, args: list[str], env: dict[str, str], health_url: str) -> 
     raise SystemExit(f"{name} did not become healthy in 60 s; see .data/logs/{name}.log")
 
 
+def _console(env: dict[str, str], jwt_key: str) -> str:
+    """Build the console (with "sign in as" for the demo users) and serve it; the line `make up` prints."""
+    npm = shutil.which("npm")
+    if npm is None:
+        return "not started: Node.js 20+ is not installed (install it and run `make up` again)"
+    _stop("console")
+    stamp = WEB / "node_modules" / ".installed"
+    if not stamp.exists() or stamp.stat().st_mtime < (WEB / "package-lock.json").stat().st_mtime:
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=WEB, check=True)
+        stamp.touch()
+    build = subprocess.run(
+        [npm, "run", "build:devstack", "-w", "console"], cwd=WEB, capture_output=True, text=True
+    )
+    if build.returncode:
+        raise SystemExit(f"the console did not build:\n{build.stdout[-3000:]}{build.stderr[-3000:]}")
+    console_env = {
+        **env,
+        "CREDITS_ENGINE_URL": f"http://127.0.0.1:{ENGINE_PORT}",
+        "CREDITS_DEV_JWT_KEY": jwt_key,
+    }
+    log = (data_dir() / "logs" / "console.log").open("ab")
+    args = [
+        str(WEB / "node_modules" / ".bin" / "vite"),
+        "preview",
+        "--mode",
+        "devstack",
+        "--port",
+        str(CONSOLE_PORT),
+        "--strictPort",
+    ]
+    proc = subprocess.Popen(
+        args,
+        cwd=WEB / "console",
+        env=console_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    _pidfile("console").write_text(str(proc.pid))
+    for _ in range(100):
+        try:
+            httpx.get(f"http://127.0.0.1:{CONSOLE_PORT}/", timeout=1).raise_for_status()
+            break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    return f"http://127.0.0.1:{CONSOLE_PORT}   (sign in as any demo user; logs: .data/logs/console.log)"
+
+
 def _token(key: str, role: str, org: str | None, user: str | None) -> str:
     claims = {"x-hasura-default-role": role, "x-hasura-allowed-roles": [role]}
     if org:
@@ -130,6 +181,7 @@ def up() -> int:
     _start("gqlengine", ["gqlengine", "serve"], env, f"http://127.0.0.1:{ENGINE_PORT}/healthz")
 
     key = json.loads(env["HASURA_GRAPHQL_JWT_SECRET"])["key"]
+    console = _console(env, key)
     print(f"PostgreSQL   {url}")
     print(f"  migrations {len(applied)} newly applied (python -m gqlengine migrate status); seeds applied")
     print(f"  psql       {pgserver.bin_dir() / 'psql'} '{url}'")
@@ -142,12 +194,13 @@ def up() -> int:
         for role in ROLES:
             print(f"  {org:<13} {role:<10} {_token(key, role, org, f'usr_{short}_{role}')}")
         print(f"  {org:<13} {'service':<10} {_token(key, 'service', org, None)}")
+    print(f"Console      {console}")
     print("Stop everything with `make down`.")
     return 0
 
 
 def down() -> int:
-    for name in ("gqlengine", "actions"):
+    for name in ("console", "gqlengine", "actions"):
         print(f"{name:<13}" + ("stopped" if _stop(name) else "was not running"))
     if os.environ.get("DATABASE_URL"):
         print("PostgreSQL   DATABASE_URL is set: your server is left running")
@@ -158,7 +211,7 @@ def down() -> int:
 
 def status() -> int:
     print(migrate.format_status(asyncio.run(migrate.status(pgserver.server_url()))))
-    for name in ("gqlengine", "actions"):
+    for name in ("console", "gqlengine", "actions"):
         print(f"{name:<13}" + ("running" if _pidfile(name).exists() else "not running"))
     return 0
 
