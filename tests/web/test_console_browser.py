@@ -171,3 +171,15 @@ def test_console_scenarios_in_a_real_browser(stack: Stack, console_url: str) -> 
         f"browser scenarios failed:\n{result.stdout[-8000:]}\n{result.stderr[-3000:]}"
     )
     assert "ℹ pass 6\nℹ fail 0" in result.stdout, result.stdout[-3000:]  # every scenario ran
+
+
+def test_production_build_has_no_dev_sign_in(console_url: str) -> None:
+    """'Sign in as' and the dev token endpoint exist only in development builds (`make up`, `vite`)."""
+    assets = list((WEB / "console" / "dist" / "assets").glob("*.js"))
+    assert assets
+    for asset in assets:
+        text = asset.read_text()
+        assert "Sign in as" not in text and "/dev/tokens.json" not in text, asset.name
+    assert (
+        httpx.get(f"{console_url}/dev/tokens.json", timeout=5).headers["content-type"].startswith("text/html")
+    )
