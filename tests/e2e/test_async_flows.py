@@ -60,20 +60,24 @@ class Stack:
         assert r.status_code == 200, r.text
         return r.json()
 
+    def cron_events(self) -> str:
+        """Where the engine keeps cron runs: Hasura in its metadata catalog (here the same database),
+        gqlengine in a schema of its own."""
+        hasura = self.sql("select to_regclass('hdb_catalog.hdb_version') is not null")
+        return "hdb_catalog.hdb_cron_events" if hasura else "gqlengine.hdb_cron_events"
+
     def queues_idle(self) -> bool:
         """No event or due cron delivery left to make (each delivered, or given up)."""
         pending = self.sql(
             "select (select count(*) from hdb_catalog.event_log where not delivered and not error)"
-            " + (select count(*) from hdb_catalog.hdb_cron_events"
+            f" + (select count(*) from {self.cron_events()}"
             "    where status in ('scheduled', 'locked') and scheduled_time <= now())"
         )
         return pending == 0
 
     def run_cron_now(self, name: str) -> None:
         """A run of cron trigger `name` due now, as if its schedule had come round."""
-        self.sql(
-            "insert into hdb_catalog.hdb_cron_events (trigger_name, scheduled_time) values ($1, now())", name
-        )
+        self.sql(f"insert into {self.cron_events()} (trigger_name, scheduled_time) values ($1, now())", name)
 
 
 def eventually(check: Callable[[], Any], within: float = 30.0) -> Any:
