@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from .fake_stripe import FakeStripe, sign
+from devkit.fake_stripe import FakeStripe, sign
 
 SECRET = "test-billing-secret-0123456789"
 SECRET_HEADER = "X-Credits-Action-Secret"

@@ -19,9 +19,9 @@ import pytest
 
 from actions.app import create_app
 from actions.settings import Settings
+from devkit.fake_stripe import FakeStripeServer, completed_session, sign
 from tests.servers import engine_env, free_port, serving, start_uvicorn
 
-from .fake_stripe import FakeStripeServer, completed_session, sign
 from .helpers import SECRET
 from .receiver import Receiver
 

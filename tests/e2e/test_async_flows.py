@@ -21,7 +21,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.billing.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripeServer, completed_session, sign
+from devkit.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripeServer, completed_session, sign
 from tests.billing.helpers import SECRET, new_org
 from tests.billing.receiver import Receiver
 from tests.servers import free_port, serving
