@@ -65,7 +65,7 @@ web-schema: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy gqlengine actions
+	$(PY) -m mypy gqlengine actions devkit
 
 bench: $(STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
