@@ -1,5 +1,6 @@
 -- The usage view gains tokens and provider cost (appended columns: CREATE OR REPLACE keeps the others).
--- The sums read the ledger row itself, so the day-range read is an index scan rather than index-only.
+-- A read that asks for the new sums fetches the ledger rows (an index scan on the usage index); one that does
+-- not stays index-only, because PostgreSQL drops unused outputs of the view's grouping.
 CREATE OR REPLACE VIEW public.credit_usage_daily AS
 SELECT
     t.organization_id,
