@@ -14,10 +14,11 @@ import random
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from gql import Client, GraphQLRequest
@@ -37,6 +38,9 @@ from credits_client.models import (
     Usage,
     UsageDay,
 )
+
+if TYPE_CHECKING:
+    from credits_client.calls import AICall
 
 TokenProvider = Callable[[], str | Awaitable[str]]
 
@@ -300,3 +304,23 @@ class CreditsClient:
                         yield Balance.model_validate(rows[0])
             except TransportQueryError as exc:
                 raise error_from_graphql((exc.errors or [{"message": str(exc)}])[0]) from None
+            except (TransportError, OSError) as exc:
+                # The subscription ended under us (network, server restart, the token expired): the caller
+                # decides whether to watch again.
+                raise TransportFailed(f"{type(exc).__name__}: {exc}") from exc
+
+    def ai_call(
+        self,
+        capability: str,
+        quality_level: str,
+        *,
+        estimate: Decimal | int | str | None = None,
+        idempotency_key: str | None = None,
+        ttl: int | None = None,
+    ) -> AbstractAsyncContextManager[AICall]:
+        """`credits_client.ai_call` with this client: `async with credits.ai_call(...) as call:`."""
+        from credits_client.calls import ai_call
+
+        return ai_call(
+            self, capability, quality_level, estimate=estimate, idempotency_key=idempotency_key, ttl=ttl
+        )

@@ -84,7 +84,7 @@ async def test_leaving_the_block_unsettled_releases_with_a_warning(
     stack: Stack, org: str, credits: CreditsClient
 ) -> None:
     with pytest.warns(UnsettledCallWarning):
-        async with ai_call(credits, "question_generation", "fast"):
+        async with credits.ai_call("question_generation", "fast"):  # the method form
             pass
     assert await reservation_rows(stack, org) == [("released", None, "left unsettled")]
 
