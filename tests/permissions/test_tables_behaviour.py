@@ -17,10 +17,10 @@ import pytest
 from .conftest import ADMIN, ORG, Stack
 from .database import Relation, describe, fingerprint, rows_hash
 from .matrix import ROLES, Table, load
+from .outcomes import BASE_TABLES, changed_tables, refused
 
 MATRIX = load()
 TABLES = list(MATRIX.tables)
-BASE_TABLES = [name for name, t in MATRIX.tables.items() if t.kind == "table"]
 PAIRS = [(table, role) for table in TABLES for role in ROLES]
 IDS = [f"{table}-{role}" for table, role in PAIRS]
 
@@ -101,11 +101,6 @@ async def accepted(
     return out
 
 
-async def changed_tables(stack: Stack, before: dict[str, str]) -> list[str]:
-    after = await fingerprint(stack.db, BASE_TABLES)
-    return [t for t in BASE_TABLES if after[t] != before[t]]
-
-
 def key_of(table: Table, relation: Relation) -> list[str]:
     return table.key or relation.primary_key
 
@@ -113,18 +108,6 @@ def key_of(table: Table, relation: Relation) -> list[str]:
 def scope_sql(table: Table, scope: str) -> str:
     # `$1` is always bound to the session's organization, whether or not the scope uses it.
     return f"({table.rows[scope].sql}) and $1::text is not null"
-
-
-def refused(response: dict[str, Any], field: str, parent: str) -> str | None:
-    """None when `response` is Hasura's refusal of `field` in `parent`, else what happened instead."""
-    message = f"field '{field}' not found in type: '{parent}'"
-    # A role without a single mutation field has no mutation_root at all.
-    accepted = {message, "no mutations exist"} if parent == "mutation_root" else {message}
-    errors = response.get("errors") or []
-    if "data" not in response and len(errors) == 1:
-        if errors[0]["message"] in accepted and errors[0]["extensions"]["code"] == "validation-failed":
-            return None
-    return f"expected “{message}”, got {json.dumps(response)[:400]}"
 
 
 async def keys_in_db(stack: Stack, t: Table, name: str, key: list[str], where: str) -> list[Any]:
