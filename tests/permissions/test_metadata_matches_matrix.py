@@ -7,6 +7,7 @@ back, or (a deliberate permission change) edit the matrix line the message names
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import asyncpg
@@ -111,3 +112,65 @@ async def test_the_matrix_lists_every_column_of_the_database(db_url: str):
         if table.kind == "view" and not (table.key and set(table.key) <= set(table.columns)):
             problems.append(f"{name}: a view needs a `key` of its columns")
     assert problems == []
+
+
+def test_inherited_roles_compare_by_their_effective_permissions():
+    own = {"organization_id": {"_eq": "X-Hasura-Organization-Id"}}
+    update = {"columns": ["low_balance_threshold"], "filter": own, "check": own}
+    doc = {
+        "inherited_roles": [{"role_name": "staff", "role_set": ["member", "org_admin"]}],
+        "sources": [
+            {
+                "tables": [
+                    {
+                        "table": {"schema": "public", "name": "balances"},
+                        "select_permissions": [
+                            {"role": "member", "permission": {"columns": ["a"], "filter": own, "limit": 10}},
+                            {
+                                "role": "org_admin",
+                                "permission": {"columns": ["b"], "filter": own, "limit": 50},
+                            },
+                        ],
+                        "update_permissions": [{"role": "org_admin", "permission": update}],
+                    },
+                    {
+                        "table": {"schema": "public", "name": "ledger"},
+                        "update_permissions": [
+                            {"role": "member", "permission": update},
+                            {"role": "org_admin", "permission": {**update, "columns": ["x"]}},
+                        ],
+                    },
+                ]
+            }
+        ],
+        "actions": [{"name": "reserve", "permissions": [{"role": "org_admin"}]}],
+    }
+    grants = effective.grants(doc)
+    staff = grants["balances"]["staff"]
+    assert staff["select"] == {
+        "columns": ["a", "b"],
+        "computed_fields": [],
+        "filter": own,
+        "limit": 50,
+        "allow_aggregations": False,
+    }
+    assert staff["update"] == effective.normalize("update", update)
+    assert grants["ledger"]["staff"] == {"update": effective.CONFLICT}
+    assert effective.action_roles(doc) == {"reserve": ["org_admin", "staff"]}
+
+
+def test_a_difference_names_table_column_role_and_operation():
+    matrix = load().grants()
+    metadata = copy.deepcopy(matrix)
+    metadata["credit_transactions"]["member"]["select"]["columns"].append("idempotency_key")
+    metadata["organization_credit_balances"]["member"]["update"] = metadata["organization_credit_balances"][
+        "owner"
+    ]["update"]
+    del metadata["credit_purchases"]["owner"]
+    assert _differences(matrix, metadata) == [
+        "credit_purchases: the matrix lets owner select; metadata does not",
+        "credit_transactions.idempotency_key: metadata lets member select it; the matrix does not",
+        "organization_credit_balances: metadata lets member update ({'columns': ['low_balance_threshold'],"
+        " 'filter': {'organization_id': {'_eq': 'X-Hasura-Organization-Id'}}, 'check': {'organization_id':"
+        " {'_eq': 'X-Hasura-Organization-Id'}}, 'set': {}}); the matrix does not",
+    ]
