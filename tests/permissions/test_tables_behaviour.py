@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 
+from gqlengine import metadata as md
+from gqlengine.project import metadata_dir
+
 from .conftest import ADMIN, ORG, Stack
 from .database import Relation, describe, fingerprint, rows_hash
 from .matrix import ROLES, Table, load
@@ -55,7 +58,11 @@ async def relations(stack: Stack) -> dict[str, Relation]:
 def value_for(relations: dict[str, Relation], table: str, column: str) -> Any:
     if (table, column) in WRITE_VALUES:
         return WRITE_VALUES[(table, column)]
-    return VALUE_BY_TYPE[relations[table].columns[column].type.split("(")[0]]
+    column_type = relations[table].columns[column].type.split("(")[0]
+    assert column_type in VALUE_BY_TYPE, (
+        f"{table}.{column}: add a value of type {column_type} to VALUE_BY_TYPE"
+    )
+    return VALUE_BY_TYPE[column_type]
 
 
 def literal(value: Any) -> str:
@@ -160,6 +167,69 @@ async def test_select(stack: Stack, relations: dict[str, Relation], name: str, r
                 problems.append(f"{name}.{column}: {role} may not select it: {why}")
     if changed := await changed_tables(stack, before):
         problems.append(f"{name}: reads as {role} changed {changed}")
+    assert problems == []
+
+
+_FOREIGN_KEYS = """select c.relname as rel, a.attname as col, r.relname as ref
+    from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_class r on r.oid = k.confrelid
+    join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]
+    where k.contype = 'f' and cardinality(k.conkey) = 1"""
+
+
+@pytest.fixture(scope="module")
+async def relationships(stack: Stack) -> dict[str, dict[str, str]]:
+    """table -> relationship name -> target table, from hasura/metadata."""
+    own_keys = {(r["rel"], r["col"]): r["ref"] for r in await stack.db.fetch(_FOREIGN_KEYS)}
+    out: dict[str, dict[str, str]] = {}
+    for entry in md.load_directory(metadata_dir())["sources"][0]["tables"]:
+        table = entry["table"]["name"]
+        rels = out.setdefault(table, {})
+        for rel in [*(entry.get("object_relationships") or []), *(entry.get("array_relationships") or [])]:
+            using = rel["using"]
+            if "manual_configuration" in using:
+                rels[rel["name"]] = using["manual_configuration"]["remote_table"]["name"]
+            elif isinstance(using["foreign_key_constraint_on"], dict):
+                rels[rel["name"]] = using["foreign_key_constraint_on"]["table"]["name"]
+            else:  # through this table's own foreign key column
+                rels[rel["name"]] = own_keys[(table, using["foreign_key_constraint_on"])]
+    return out
+
+
+READERS = [(table, role) for table, role in PAIRS if role in MATRIX.tables[table].select]
+
+
+@pytest.mark.parametrize(("name", "role"), READERS, ids=[f"{t}-{r}" for t, r in READERS])
+async def test_relationships(
+    stack: Stack,
+    relations: dict[str, Relation],
+    relationships: dict[str, dict[str, str]],
+    name: str,
+    role: str,
+):
+    """A relationship leads only to rows and tables the role may read on their own."""
+    problems: list[str] = []
+    for rel_name, target in relationships.get(name, {}).items():
+        goal = MATRIX.tables[target]
+        r = await stack.gql(role, f"{{ {name} {{ {rel_name} {{ __typename }} }} }}")
+        if role not in goal.select:
+            if why := refused(r, rel_name, name):
+                problems.append(f"{name}.{rel_name} -> {target}: {role} may not read {target}: {why}")
+            continue
+        key = key_of(goal, relations[target])
+        r = await stack.gql(role, f"{{ {name} {{ {rel_name} {{ {' '.join(key)} }} }} }}")
+        if "errors" in r:
+            problems.append(f"{name}.{rel_name} -> {target}: {role} may read it: {r['errors']}")
+            continue
+        reached = []
+        for row in r["data"][name]:
+            found = row[rel_name]
+            for item in found if isinstance(found, list) else [found] if found else []:
+                reached.append([item[k] for k in key])
+        allowed = await keys_in_db(stack, goal, target, key, scope_sql(goal, goal.select[role]))
+        if outside := [k for k in reached if k not in allowed]:
+            problems.append(
+                f"{name}.{rel_name} -> {target}: {role} reached rows outside its scope: {outside}"
+            )
     assert problems == []
 
 
