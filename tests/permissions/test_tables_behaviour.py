@@ -73,9 +73,12 @@ def literal(value: Any) -> str:
 
 
 def as_sql_text(value: Any) -> str:
-    return (
-        json.dumps(value) if isinstance(value, dict) else str(value).lower() if value is True else str(value)
-    )
+    """`value` as PostgreSQL reads it from text (cast to the column's type to compare)."""
+    if isinstance(value, dict):
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
 
 
 def fields(relations: dict[str, Relation], table: str, columns: list[str]) -> str:
@@ -117,7 +120,7 @@ def scope_sql(table: Table, scope: str) -> str:
     return f"({table.rows[scope].sql}) and $1::text is not null"
 
 
-async def keys_in_db(stack: Stack, t: Table, name: str, key: list[str], where: str) -> list[Any]:
+async def keys_in_db(stack: Stack, name: str, key: list[str], where: str) -> list[Any]:
     rows = await stack.db.fetch(
         f"select json_build_array({', '.join(key)})::text as k from public.{name} where {where}", ORG
     )
@@ -149,8 +152,8 @@ async def test_select(stack: Stack, relations: dict[str, Relation], name: str, r
             problems.append(f"{name}: {role} may select {', '.join(allowed)}: got {r['errors']}")
         else:
             seen = sorted([row[k] for k in key] for row in r["data"][name])
-            expected = await keys_in_db(stack, t, name, key, scope)
-            hidden = await keys_in_db(stack, t, name, key, f"not ({scope})")
+            expected = await keys_in_db(stack, name, key, scope)
+            hidden = await keys_in_db(stack, name, key, f"not ({scope})")
             assert expected and hidden, f"{name}: arrange rows both in and out of {role}'s scope"
             if seen != expected:
                 problems.append(f"{name}: {role} sees rows {seen}, its scope holds {expected}")
@@ -225,7 +228,7 @@ async def test_relationships(
             found = row[rel_name]
             for item in found if isinstance(found, list) else [found] if found else []:
                 reached.append([item[k] for k in key])
-        allowed = await keys_in_db(stack, goal, target, key, scope_sql(goal, goal.select[role]))
+        allowed = await keys_in_db(stack, target, key, scope_sql(goal, goal.select[role]))
         if outside := [k for k in reached if k not in allowed]:
             problems.append(
                 f"{name}.{rel_name} -> {target}: {role} reached rows outside its scope: {outside}"
