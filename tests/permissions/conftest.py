@@ -21,7 +21,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.billing.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripeServer
+from devkit.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripeServer
 from tests.billing.helpers import SECRET
 from tests.e2e.conftest import DEFAULT_ADMIN_SECRET, DEFAULT_JWT_KEY, Api, engine_env
 from tests.servers import free_port, serving

@@ -38,6 +38,7 @@ PLACEMENT = Placement(
             "plan_ai_capability_quality_levels",
             "plan_quality_level_models",
             "credit_topup_packages",
+            "credit_pricing",
             "users",
             "stripe_events",
         }
