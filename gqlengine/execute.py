@@ -216,7 +216,9 @@ class Engine:
         assert self.pool is not None
         async with self.pool.acquire() as conn:
             self.catalog = await catalog_mod.introspect(conn)
-            self.model = md.resolve(self.doc, self.catalog)
+            from gqlengine.query_collections import resolve
+
+            self.model = resolve(self.doc, self.catalog, self.settings.infer_function_permissions)
             await md.load_enum_values(conn, self.model)
         self.role_schemas = {}
         self.plans.clear()

@@ -789,7 +789,7 @@ def _resolve_computed(tt: TrackedTable, cf: JSON, catalog: Catalog) -> ComputedF
 
 
 def format_inconsistencies(items: list[JSON]) -> str:
-    return "\n".join(f"- {i['type']} {i['name']}: {i['reason']}" for i in items)
+    return "\n".join(f"- {i.get('type', 'conflict')} {i.get('name', '')}: {i['reason']}" for i in items)
 
 
 def _enum_table_problem(t: Table) -> str | None:

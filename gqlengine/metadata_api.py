@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from gqlengine import metadata as md
+from gqlengine import query_collections as qc
 from gqlengine.execute import Engine
 
 
@@ -68,14 +69,23 @@ def _find_table(doc: Any, ref: dict[str, str], source: str = "default") -> dict[
 
 async def _commit(engine: Engine, doc: Any, allow_inconsistent: bool = False) -> md.Model:
     assert engine.catalog is not None and engine.model is not None and engine.pool is not None
-    model = md.resolve(doc, engine.catalog)
+    model = qc.resolve(doc, engine.catalog, engine.settings.infer_function_permissions)
     async with engine.pool.acquire() as conn:
         await md.load_enum_values(conn, model)
-    before = {(i["type"], i["name"]) for i in engine.model.inconsistencies}
-    new = [i for i in model.inconsistencies if (i["type"], i["name"]) not in before]
+    before = {_inconsistency_key(i) for i in engine.model.inconsistencies}
+    new = [i for i in model.inconsistencies if _inconsistency_key(i) not in before]
     if new and not allow_inconsistent:
+        if new[0].get("type") == "query_collections":
+            # A stored query broken by an edit to something else (Hasura's withNewInconsistentObjsCheck).
+            raise AdminError(
+                "cannot continue due to newly found inconsistent metadata",
+                "unexpected",
+                status=500,
+                path="$.args",
+                internal=new,
+            )
         reason = new[0]["reason"]
-        if new[0]["type"] != "function":  # Hasura keeps the prefix in a function's error only
+        if new[0].get("type") not in ("function", "rest_endpoint"):  # Hasura keeps the prefix for these
             reason = reason.removeprefix("Inconsistent object: ")
         raise AdminError(reason, "invalid-configuration", path="$.args", internal=new)
     engine.doc = doc
@@ -85,6 +95,10 @@ async def _commit(engine: Engine, doc: Any, allow_inconsistent: bool = False) ->
     engine.resource_version += 1
     await engine.notify_services()
     return model
+
+
+def _inconsistency_key(i: Any) -> tuple[Any, Any, Any]:
+    return (i.get("type"), i.get("name"), i.get("reason") if "type" not in i else None)
 
 
 async def apply_document(engine: Engine, doc: Any) -> md.Model:
@@ -428,7 +442,7 @@ async def handle_metadata(engine: Engine, body: Any) -> Any:
         doc.setdefault("version", 3)
         doc.setdefault("sources", [])
         assert engine.catalog is not None
-        model = md.resolve(doc, engine.catalog)
+        model = qc.resolve(doc, engine.catalog, engine.settings.infer_function_permissions)
         if model.inconsistencies and not allow:
             raise AdminError(
                 "cannot continue due to inconsistent metadata",
