@@ -28,6 +28,7 @@ class Endpoint:
     segments: list[str]
     document: gast.DocumentNode
     operation: gast.OperationDefinitionNode
+    comment: str | None = None
 
     @property
     def variables(self) -> list[str]:
@@ -196,11 +197,9 @@ def endpoints(doc: Any) -> list[Endpoint]:
             text, document, op = operation_of(doc, e)
         except EndpointError:
             continue
-        out.append(
-            Endpoint(
-                e["name"], e["url"], list(e.get("methods") or []), text, segments(e["url"]), document, op
-            )
-        )
+        methods = list(e.get("methods") or [])
+        url = str(e["url"])
+        out.append(Endpoint(e["name"], url, methods, text, segments(url), document, op, e.get("comment")))
     return out
 
 

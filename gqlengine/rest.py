@@ -382,7 +382,22 @@ async def serve(request: Request) -> Response:
     return out
 
 
+async def swagger(request: Request) -> Response:
+    """The OpenAPI document of the endpoints (admin only, as in Hasura)."""
+    from gqlengine.openapi import document
+
+    engine: Engine = request.app.state.engine
+    try:
+        session = resolve_session(engine.settings.auth, dict(request.headers))
+    except GQLError as exc:
+        return _error(exc, False)
+    if not session.is_admin:
+        return _plain("restricted access : admin only", "access-denied", 400)
+    return JSONResponse(document(engine))
+
+
 routes = [
+    Route("/api/swagger/json", swagger, methods=["GET"]),
     Route(
         "/api/rest/{path:path}",
         serve,
