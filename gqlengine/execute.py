@@ -31,6 +31,7 @@ from graphql.language import ast as gast
 
 from gqlengine import catalog as catalog_mod
 from gqlengine import metadata as md
+from gqlengine.allowlist import Allowlist
 from gqlengine.auth import AuthConfig, Session, resolve_session
 from gqlengine.compile import Compiled, Compiler, GQLError, MutationPlan, Param, to_text
 from gqlengine.errors import translate, variable_error
@@ -56,6 +57,8 @@ class Settings:
     # HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS: a role that may select a function's rows may call it.
     infer_function_permissions: bool = True
     pool_size: int = 10
+    # HASURA_GRAPHQL_ENABLE_ALLOWLIST: non-admin requests must be queries of an allow-listed collection.
+    enable_allowlist: bool = False
 
     @classmethod
     def from_env(cls, metadata_dir: Path | None = None) -> Settings:
@@ -68,6 +71,7 @@ class Settings:
             dev_mode=env.get("HASURA_GRAPHQL_DEV_MODE", "false").lower() == "true",
             admin_internal_errors=env.get("HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS", "true").lower() == "true",
             pool_size=int(env.get("HASURA_GRAPHQL_PG_CONNECTIONS", "10")),
+            enable_allowlist=env.get("HASURA_GRAPHQL_ENABLE_ALLOWLIST", "false").lower() == "true",
             infer_function_permissions=env.get("HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS", "true").lower()
             == "true",
         )
@@ -171,6 +175,7 @@ class Engine:
         self.services: list[Service] = []
         # Extra /v1/metadata operations (e.g. pg_create_event_trigger) registered by services.
         self.metadata_handlers: dict[str, MetadataHandler] = {}
+        self.allowlist = Allowlist()
 
     # ---------------------------------------------------------------- lifecycle
     async def database_url(self) -> str:
@@ -337,6 +342,8 @@ class Engine:
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
             raise GQLError("the key 'query' was not present", "parse-failed", "$")
         assert self.model is not None
+        if self.settings.enable_allowlist and not session.is_admin:
+            self.allowlist.check(self.doc, body["query"])
         backend = session.backend_only and not session.is_admin
         rs = self.role_schema(session.role, backend)
         op_name = body.get("operationName") or None
