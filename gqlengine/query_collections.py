@@ -57,7 +57,7 @@ def collections(doc: Any) -> dict[str, Any]:
     return {c["name"]: c for c in doc.get("query_collections") or []}
 
 
-def find_query(doc: Any, collection: str, query: str) -> str | None:
+def find_query(doc: Any, collection: Any, query: Any) -> str | None:
     coll = collections(doc).get(collection)
     if coll is None:
         return None
