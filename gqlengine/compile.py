@@ -1407,8 +1407,10 @@ def _agg_sql(fn: str, e: str) -> str:
 
 
 def _json_object(pairs: list[str]) -> str:
-    """json_build_object takes at most 100 arguments; larger objects are built in chunks and merged."""
+    """json_build_object takes at most 100 arguments; larger objects are built in chunks and joined as text
+    (a jsonb merge would sort the keys, and the answer must keep the selection's order)."""
     if len(pairs) <= 50:
         return f"json_build_object({', '.join(pairs)})"
     chunks = [pairs[i : i + 50] for i in range(0, len(pairs), 50)]
-    return "(" + " || ".join(f"jsonb_build_object({', '.join(c)})" for c in chunks) + ")::json"
+    inner = ", ".join(f"left(right(json_build_object({', '.join(c)})::text, -1), -1)" for c in chunks)
+    return f"('{{' || concat_ws(', ', {inner}) || '}}')::json"

@@ -217,22 +217,31 @@ class Engine:
         if self.pool is not None:
             await self.pool.close()
 
-    async def reload(self) -> md.Model:
+    async def reload(self, conn: asyncpg.Connection | None = None) -> md.Model:
+        """Introspect the database and resolve the metadata again. With `conn` (a transaction still open, as
+        in a `bulk`), only the model changes: services and pooled connections are told after it commits."""
         assert self.pool is not None
-        async with self.pool.acquire() as conn:
-            self.catalog = await catalog_mod.introspect(conn)
-            from gqlengine.query_collections import resolve
-
-            self.model = resolve(self.doc, self.catalog, self.settings.infer_function_permissions)
-            await md.load_enum_values(conn, self.model)
-        self.role_schemas = {}
-        self.plans.clear()
+        if conn is not None:
+            await self._resolve(conn)
+            return self.model  # type: ignore[return-value]
+        async with self.pool.acquire() as pooled:
+            await self._resolve(pooled)
         # Statements prepared against the old catalog may reference dropped objects.
         await self.pool.expire_connections()
+        assert self.model is not None
         if self.model.inconsistencies:
             log.warning("inconsistent metadata:\n%s", md.format_inconsistencies(self.model.inconsistencies))
         await self.notify_services()
         return self.model
+
+    async def _resolve(self, conn: asyncpg.Connection) -> None:
+        from gqlengine.query_collections import resolve
+
+        self.catalog = await catalog_mod.introspect(conn)
+        self.model = resolve(self.doc, self.catalog, self.settings.infer_function_permissions)
+        await md.load_enum_values(conn, self.model)
+        self.role_schemas = {}
+        self.plans.clear()
 
     async def notify_services(self) -> None:
         """Tell services the metadata document or catalog changed (no-op before start)."""
