@@ -263,6 +263,8 @@ class SelectPermission:
     allow_aggregations: bool
     root_fields: set[str] | None
     subscription_root_fields: set[str] | None = None
+    # An inherited role's columns and computed fields that only some parents allow: the rows they show on.
+    column_filters: dict[str, JSON] = field(default_factory=dict)
 
 
 @dataclass

@@ -68,8 +68,12 @@ def find_query(doc: Any, collection: Any, query: Any) -> str | None:
 
 
 def resolve(doc: Any, catalog: Catalog, infer_function_permissions: bool = True) -> md.Model:
-    """The metadata model with the collections' and endpoints' inconsistencies added."""
+    """The metadata model with the inherited roles' permissions, and the inconsistencies of those, of the
+    collections and of the endpoints added (collections are checked against the finished model)."""
+    from gqlengine import inherited_roles
+
     model = md.resolve(doc, catalog)
+    model.inconsistencies.extend(inherited_roles.apply(doc, model))
     if doc.get("query_collections") or doc.get("rest_endpoints"):
         model.inconsistencies.extend(inconsistencies(doc, model, infer_function_permissions))
     return model

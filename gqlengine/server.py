@@ -9,7 +9,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
-from gqlengine import rest
+from gqlengine import inherited_roles, rest
 from gqlengine.api import routes
 from gqlengine.execute import Engine, Service, Settings
 from gqlengine.project import metadata_dir
@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None, services: list[Service] | None 
     engine = Engine(settings)
     engine.services = list(services or [])
     rest.install(engine)
+    inherited_roles.install(engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
