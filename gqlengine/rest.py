@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import weakref
 from typing import Any
 
 from graphql import REMOVE, Visitor, print_ast, visit
@@ -261,12 +262,16 @@ def match(engine: Engine, path: str, method: str) -> tuple[qc.Endpoint, list[str
     return allowed[0]
 
 
+# The endpoints of each engine's current metadata document, parsed once per document.
+_served: weakref.WeakKeyDictionary[Engine, tuple[Any, list[qc.Endpoint]]] = weakref.WeakKeyDictionary()
+
+
 def served(engine: Engine) -> list[qc.Endpoint]:
-    """The endpoints of the current metadata (rebuilt when the metadata changes)."""
-    cached = getattr(engine, "_rest_cache", None)
-    if cached is None or cached[0] is not engine.model:
-        cached = (engine.model, qc.endpoints(engine.doc))
-        engine._rest_cache = cached  # type: ignore[attr-defined]
+    """The endpoints of the current metadata (parsed again when the metadata document changes)."""
+    cached = _served.get(engine)
+    if cached is None or cached[0] is not engine.doc:
+        cached = (engine.doc, qc.endpoints(engine.doc))
+        _served[engine] = cached
     return cached[1]
 
 
