@@ -3,6 +3,7 @@
 Hasura checks every query of every collection against the admin schema whenever it rebuilds its schema
 cache, and checks the REST endpoints' URLs (no empty segments, no repeated variable, no two endpoints that
 could answer the same request with the same method). Their reports join the metadata's inconsistencies.
+`resolve` is the resolution every load and edit goes through: metadata, then inherited roles, then these.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def inconsistencies(doc: Any, model: md.Model, infer_function_permissions: bool 
                 reason += (
                     f". This query is being used in the following REST endpoint(s): {_dquote_list(users)}"
                 )
-            if any(_in_allowlist(doc, cname)):
+            if _in_allowlist(doc, cname):
                 reason += ". This query is in allowlist."
             out.append(
                 {
@@ -130,12 +131,11 @@ def inconsistencies(doc: Any, model: md.Model, infer_function_permissions: bool 
     return out
 
 
-def _in_allowlist(doc: Any, collection: str) -> list[bool]:
-    return [
-        True
+def _in_allowlist(doc: Any, collection: str) -> bool:
+    return any(
+        a.get("collection") == collection and (a.get("scope") or {}).get("global", True)
         for a in doc.get("allowlist") or []
-        if a.get("collection") == collection and (a.get("scope") or {}).get("global", True)
-    ]
+    )
 
 
 def _references(e: dict[str, Any], collection: str, query: str) -> bool:

@@ -285,10 +285,6 @@ def _type_name(t: gast.TypeNode) -> tuple[str, bool, bool]:
     return inner.name.value, nullable, False
 
 
-def _haskell_show(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
-
-
 def resolve_variables(e: qc.Endpoint, args: list[tuple[str, Any, bool]]) -> dict[str, Any]:
     """Hasura's resolveVar: `args` are (name, value, from_text) in increasing priority."""
     declared = {v.variable.name.value: v for v in e.operation.variable_definitions or ()}
@@ -306,7 +302,7 @@ def resolve_variables(e: qc.Endpoint, args: list[tuple[str, Any, bool]]) -> dict
         if is_list:
             raise GQLError(
                 "List variables are not currently supported in URL or Query parameters. (Variable "
-                f"{name}, with value {_haskell_show(value)})",
+                f"{name}, with value {json.dumps(value, ensure_ascii=False)})",  # quoted, as Hasura shows it
                 "bad-request",
             )
         if type_name == "Boolean" and value == "":
