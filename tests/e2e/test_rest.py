@@ -189,3 +189,23 @@ def test_errors_are_hasuras(rest: Rest) -> None:
     )
     r = rest.call("GET", "credits/transactions", "member", org, {"limit": "ten"})
     assert r.status_code == 400 and r.json()["code"] == "validation-failed"
+
+
+def test_openapi_document_lists_the_routes_and_their_parameters(rest: Rest) -> None:
+    r = rest.http.get(
+        rest.base.removesuffix("/rest") + "/swagger/json",
+        headers={"x-hasura-admin-secret": rest.api.admin_secret},
+    )
+    assert r.status_code == 200, r.text
+    paths = r.json()["paths"]
+    assert set(paths) == {
+        "/api/rest/credits/balance",
+        "/api/rest/credits/transactions",
+        "/api/rest/credits/usage",
+        "/api/rest/ai/access-check",
+    }
+    params = {
+        p["name"]: p["required"] for p in paths["/api/rest/credits/transactions"]["get"]["parameters"][1:]
+    }
+    assert params == {"limit": False, "offset": False, "type": False}
+    assert set(paths["/api/rest/ai/access-check"]) == {"get", "post"}

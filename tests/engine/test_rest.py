@@ -306,6 +306,18 @@ async def test_allow_list_admits_only_listed_queries_for_non_admins(engine_db: s
             {"collection": "ok", "scope": {"global": False, "roles": ["user"]}},
         )
         assert "errors" in await client.gql(listed, role="user", org="acme")  # role scopes are not CE's
+        # REST endpoints run their stored query through the same check.
+        endpoint_args = {"name": "names", "url": "names", "methods": ["GET"]}
+        endpoint_args["definition"] = {"query": {"collection_name": "ok", "query_name": "n"}}
+        await ok(client, "create_rest_endpoint", endpoint_args)
+        user = {"authorization": f"Bearer {token('user', org='acme')}"}
+        r = await http.get("/api/rest/names", headers=user)
+        assert (r.status_code, r.json()["error"]) == (400, "query is not allowed")
+        await ok(
+            client, "update_scope_of_collection_in_allowlist", {"collection": "ok", "scope": {"global": True}}
+        )
+        assert (await http.get("/api/rest/names", headers=user)).status_code == 200
+        await ok(client, "drop_rest_endpoint", {"name": "names"})
         await ok(client, "drop_query_collection", {"collection": "ok", "cascade": True})
         assert "allowlist" not in await ok(client, "export_metadata", {})
     finally:
