@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     pool_min_size: int = Field(default=1, ge=0)
     pool_max_size: int = Field(default=10, ge=1)
+    # Seconds to wait for a new database connection before answering 503 DATABASE_UNAVAILABLE.
+    db_connect_timeout: float = Field(default=5.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     shutdown_timeout: float = Field(default=10.0, gt=0)
     # Largest request body accepted (Hasura payloads are small; this bounds memory per request).
