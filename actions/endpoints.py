@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from actions import db
+from actions import db, json_limits
 from actions.action import ActionContext
 from actions.errors import INVALID_INPUT, UNKNOWN_ACTION, ActionError, RetryLater
 from actions.hasura import ActionPayload, CronPayload, EventPayload
@@ -45,9 +45,9 @@ async def _json_body(request: Request) -> Any:
     if len(body) > limit:
         raise ActionError(INVALID_INPUT, f"request body larger than {limit} bytes")
     try:
-        return db.loads(body)
-    except (ValueError, RecursionError):
-        raise ActionError(INVALID_INPUT, "request body is not valid JSON") from None
+        return json_limits.parse_body(body)
+    except ValueError as exc:
+        raise ActionError(INVALID_INPUT, str(exc)) from None
 
 
 def _parse(model: type[M], data: Any, what: str) -> M:

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -25,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic.alias_generators import to_camel
+
+from actions.json_limits import check_free_json
 
 # Longest decimal text accepted; and the exponent bound keeps absurd values ("1e999999999") from being
 # expanded into huge numeric digit arrays before SQL gets to refuse them.
@@ -74,6 +77,10 @@ Credits = Annotated[
     PlainSerializer(format_credits, return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}),
 ]
+
+
+# Free-form JSON from a caller (jsonb arguments), held to the metadata depth and size limits of json_limits.
+FreeJson = Annotated[Any, AfterValidator(check_free_json)]
 
 
 # GraphQL Int: a JSON integer within 32 bits (no strings, booleans or 1.0), as Hasura would have checked.

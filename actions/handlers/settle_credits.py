@@ -6,20 +6,18 @@ organization is RESERVATION_NOT_FOUND.
 
 from __future__ import annotations
 
-from typing import Any
-
 from actions.action import SERVICE, Action, ActionContext
 from actions.calls import call_json
 from actions.models import CreditSettlement
-from actions.types import Credits, InputModel
+from actions.types import Credits, FreeJson, InputModel
 
 
 class SettleCreditsInput(InputModel):
     reservation_id: str
     actual_credits: Credits
     provider_request_id: str | None = None
-    # Any JSON; SQL refuses what is not an object (INVALID_ARGUMENT).
-    provider_metadata: Any = None
+    # Any JSON within the free-JSON limits; SQL refuses what is not an object (INVALID_ARGUMENT).
+    provider_metadata: FreeJson = None
 
 
 async def handle(ctx: ActionContext, args: SettleCreditsInput) -> CreditSettlement:
