@@ -2,7 +2,7 @@
 
 Dispatchers record what they learned in `request.state` (kind, name, outcome); this middleware reads it
 once the response is done. An exception nobody handled is logged here with its request id and answered in
-Hasura's error shape: 503 DATABASE_UNAVAILABLE when the database is away, else a generic 500; never a stack
+Hasura's error shape: DATABASE_UNAVAILABLE when the database is away, else a generic 500; never a stack
 trace or SQL text in a response.
 """
 
@@ -35,12 +35,12 @@ def _incoming_request_id(scope: Scope) -> str | None:
 
 
 async def _send_error(send: Send, error: ActionError, request_id: str) -> None:
-    """Hasura's error shape, with the request id to quote; a 503 also says when to retry."""
+    """Hasura's error shape, with the request id to quote; a retryable error also says when to retry."""
     payload = error.body()
     payload["extensions"]["request_id"] = request_id
     body = json.dumps(payload).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    if error.status == 503:
+    if error.extra.get("retryable"):
         headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
     await send({"type": "http.response.start", "status": error.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
@@ -75,7 +75,7 @@ class RequestMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception as exc:
-            error = unexpected_as_action_error(exc)
+            error = unexpected_as_action_error(exc, state.get("kind", "http"))
             if error is None:
                 log.exception(
                     "unhandled error", extra={"request_id": request_id, "action": state.get("name")}

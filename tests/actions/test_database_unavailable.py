@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import jwt
 import pytest
 import stripe
 
@@ -24,16 +25,18 @@ from actions.app import create_app
 from actions.types import InputModel, OutputModel
 from gqlengine import migrate
 from gqlengine.project import data_dir
-from tests.servers import free_port, start_uvicorn
+from tests.servers import engine_env, free_port, serving, start_uvicorn
 
 from .conftest import make_settings
 from .helpers import SECRET, SECRET_HEADER, body, key, session
 
 WEBHOOK_SECRET = "whsec_outage_test_0123456789"
+JWT_KEY = "outage-jwt-key-0123456789abcdef0123456789abcdef"
 
 
-def assert_unavailable(response: httpx.Response, request_id: str) -> None:
-    assert response.status_code == 503, response.text
+def assert_unavailable(response: httpx.Response, request_id: str, status: int = 503) -> None:
+    """503, or 400 from /actions: Hasura hides a 5xx action answer behind `unexpected` (contract § 5.3)."""
+    assert response.status_code == status, response.text
     payload = response.json()
     assert payload == {
         "message": "the database is unavailable; retry with the same idempotency key",
@@ -112,8 +115,8 @@ def test_stopped_server_is_503_and_the_same_idempotency_key_works_after_restart(
         assert first.status_code == 200, first.text
 
         dedicated.stop()
-        assert_unavailable(reserve(client, lost, "req-down-1"), "req-down-1")
-        assert_unavailable(reserve(client, committed, "req-down-2"), "req-down-2")
+        assert_unavailable(reserve(client, lost, "req-down-1"), "req-down-1", 400)
+        assert_unavailable(reserve(client, committed, "req-down-2"), "req-down-2", 400)
         assert client.get("/healthz").status_code == 503
 
         dedicated.start()
@@ -134,7 +137,7 @@ def test_every_endpoint_answers_503_when_nothing_listens(monkeypatch: pytest.Mon
     url = f"postgresql://postgres@127.0.0.1:{free_port()}/credits"
     # pool_min_size=0: the service starts without a connection, as after losing all of them.
     with serve(url, pool_min_size=0) as client:
-        assert_unavailable(reserve(client, key(), "req-actions"), "req-actions")
+        assert_unavailable(reserve(client, key(), "req-actions"), "req-actions", 400)
         hasura = {SECRET_HEADER: SECRET}
         event = {
             "id": "e1",
@@ -209,7 +212,49 @@ def test_backend_terminated_mid_request_is_503(db_url: str) -> None:
         assert entered.wait(timeout=30), "the request never reached the database"
         assert asyncio.run(terminate()) == 1
         caller.join(timeout=30)
-        assert_unavailable(result["response"], "req-terminated")
+        assert_unavailable(result["response"], "req-terminated", 400)
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+def test_a_graphql_client_sees_the_code_through_the_engine(db_url: str) -> None:
+    """What the app gets: the engine over a healthy metadata database, the service over an absent one."""
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/credits"
+    server, thread, port = start_uvicorn(create_app(make_settings(url, pool_min_size=0)))
+    engine_port = free_port()
+    env = engine_env(
+        db_url,
+        engine_port,
+        admin_secret="outage-admin-secret",
+        jwt_key=JWT_KEY,
+        ACTIONS_BASE_URL=f"http://127.0.0.1:{port}",
+        CREDITS_HASURA_ACTION_SECRET=SECRET,
+    )
+    claims = {
+        "x-hasura-default-role": "service",
+        "x-hasura-allowed-roles": ["service"],
+        "x-hasura-organization-id": "org_pro",
+    }
+    token = jwt.encode({"sub": "svc", "https://hasura.io/jwt/claims": claims}, JWT_KEY, algorithm="HS256")
+    mutation = (
+        'mutation { reserveCredits(capability: "question_generation", qualityLevel: "fast",'
+        ' idempotencyKey: "outage-1") { reservationId } }'
+    )
+    base = f"http://127.0.0.1:{engine_port}"
+    try:
+        with serving(["-m", "gqlengine", "serve"], env, f"{base}/healthz"):
+            response = httpx.post(
+                f"{base}/v1/graphql",
+                json={"query": mutation},
+                headers={"authorization": f"Bearer {token}"},
+                timeout=30,
+            )
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+    assert response.status_code == 200, response.text
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "DATABASE_UNAVAILABLE", error
+    assert error["extensions"]["retryable"] is True
+    assert error["extensions"]["request_id"]
