@@ -37,14 +37,8 @@ def validation_error(exc: ValidationError, what: str) -> ActionError:
 
 
 async def _json_body(request: Request) -> Any:
-    limit = services(request).settings.max_body_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ActionError(INVALID_INPUT, f"request body larger than {limit} bytes")
-    body = await request.body()
-    if len(body) > limit:
-        raise ActionError(INVALID_INPUT, f"request body larger than {limit} bytes")
     try:
+        body = await json_limits.read_body(request, services(request).settings.max_body_bytes)
         return json_limits.parse_body(body)
     except ValueError as exc:
         raise ActionError(INVALID_INPUT, str(exc)) from None

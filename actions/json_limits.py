@@ -12,6 +12,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from starlette.requests import Request
+
 from actions import db
 
 # Hasura's payloads nest about 6 levels around their input; Stripe events about 8 around their objects.
@@ -27,6 +29,26 @@ MAX_METADATA_BYTES = 16_384
 
 class JsonLimitError(ValueError):
     """JSON that is well-formed but beyond what the service accepts; the message says which limit."""
+
+
+class BodyTooLarge(ValueError):
+    """A request body over CREDITS_MAX_BODY_BYTES."""
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused as soon as it passes `limit` bytes: a chunked upload has no Content-Length to check
+    first, and reading it whole before measuring would let one request hold any amount of memory."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(f"request body larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(f"request body larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _number(text: str) -> int | Decimal:

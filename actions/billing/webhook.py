@@ -57,8 +57,9 @@ async def stripe_webhook(request: Request) -> Response:
         return _refuse(
             request, "STRIPE_NOT_CONFIGURED", "CREDITS_STRIPE_WEBHOOK_SECRET is not set", status=503
         )
-    body = await request.body()
-    if len(body) > request.app.state.services.settings.max_body_bytes:
+    try:
+        body = await json_limits.read_body(request, request.app.state.services.settings.max_body_bytes)
+    except json_limits.BodyTooLarge:
         return _refuse(request, "PAYLOAD_TOO_LARGE", "request body too large", status=413)
     header = request.headers.get("stripe-signature")
     try:

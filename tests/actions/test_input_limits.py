@@ -156,3 +156,23 @@ async def test_service_session_still_settles_normally(hasura: Hasura) -> None:
         SERVICE_PRO,
     )
     assert answer["creditsAmount"] == "-0.75"
+
+
+@pytest.mark.parametrize(
+    "path", ["/actions", "/events/stripe_event_process", "/cron/expire_credit_reservations"]
+)
+async def test_a_chunked_body_is_refused_once_it_passes_the_limit(hasura: Hasura, path: str) -> None:
+    """Without Content-Length the service must stop reading at the limit, not buffer the whole upload."""
+    chunk, sent = b" " * 65_536, 0
+
+    async def upload() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for _ in range(400):  # 26 MB, far over the 1 MB default
+            sent += 1
+            yield chunk
+
+    response = await hasura.http.post(path, content=upload(), headers=HEADERS)
+    assert response.status_code == 400, response.text
+    assert response.json()["extensions"]["code"] == "INVALID_INPUT"
+    assert "larger than" in response.json()["message"]
+    assert sent * len(chunk) < 2_000_000, f"the service read {sent * len(chunk)} bytes of an oversized body"

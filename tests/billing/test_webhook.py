@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 import stripe
@@ -122,4 +123,23 @@ async def test_webhook_signed_body_beyond_the_limits_is_refused(billing: Billing
     )
     assert response.status_code == 400, response.text
     assert response.json()["error"]["code"] == "INVALID_PAYLOAD"
+    assert await billing.fetchval("select count(*) from stripe_events") == before
+
+
+async def test_webhook_stops_reading_a_chunked_body_at_the_limit(billing: Billing) -> None:
+    chunk, sent = b" " * 65_536, 0
+
+    async def upload() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for _ in range(400):  # 26 MB, far over the 1 MB default
+            sent += 1
+            yield chunk
+
+    before = await billing.fetchval("select count(*) from stripe_events")
+    response = await billing.http.post(
+        "/webhooks/stripe", content=upload(), headers={"stripe-signature": "t=1,v1=0"}
+    )
+    assert response.status_code == 413, response.text
+    assert response.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert sent * len(chunk) < 2_000_000, f"the webhook read {sent * len(chunk)} bytes of an oversized body"
     assert await billing.fetchval("select count(*) from stripe_events") == before
