@@ -11,6 +11,7 @@ refuse what is not a finite decimal number at all (INVALID_INPUT).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -32,6 +33,7 @@ from actions.json_limits import check_free_json
 # Longest decimal text accepted; and the exponent bound keeps absurd values ("1e999999999") from being
 # expanded into huge numeric digit arrays before SQL gets to refuse them.
 _MAX_TEXT = 64
+_DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 _MAX_EXPONENT = 30
 
 
@@ -47,6 +49,10 @@ def parse_credits(value: Any) -> Decimal:
     elif isinstance(value, str):
         text = value.strip()
         if not text or len(text) > _MAX_TEXT:
+            raise ValueError('must be a decimal number such as "12.50"')
+        # Decimal() alone also reads "1_000", "١٢" (Arabic-Indic digits) and "Infinity": only plain ASCII
+        # decimal notation is an amount.
+        if not _DECIMAL_TEXT.fullmatch(text):
             raise ValueError('must be a decimal number such as "12.50"')
         try:
             number = Decimal(text)

@@ -64,7 +64,10 @@ async def post_refused(hasura: Hasura, http: httpx.AsyncClient, path: str, raw: 
         ("NaN", "NaN is not a JSON number"),
         ("Infinity", "Infinity is not a JSON number"),
         ("-Infinity", "-Infinity is not a JSON number"),
-        ('"NaN"', "finite"),
+        ('"NaN"', "decimal number"),
+        ('"1_000"', "decimal number"),
+        ('"\u0661\u0662"', "decimal number"),
+        ('"0x10"', "decimal number"),
     ],
 )
 async def test_actual_credits_beyond_any_amount_is_invalid_input(
