@@ -55,7 +55,9 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # server_url() may start the embedded dev server and runs its own event loop: keep it off ours.
         url = await asyncio.to_thread(settings.resolved_database_url)
-        app.state.pool = await db.create_pool(url, settings.pool_min_size, settings.pool_max_size)
+        app.state.pool = await db.create_pool(
+            url, settings.pool_min_size, settings.pool_max_size, settings.db_connect_timeout
+        )
         log.info("database pool open", extra={"min": settings.pool_min_size, "max": settings.pool_max_size})
         try:
             yield

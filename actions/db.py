@@ -8,6 +8,8 @@ from typing import Any
 
 import asyncpg
 
+from actions.errors import DatabaseUnavailable
+
 
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
@@ -43,7 +45,22 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     """
 
 
-async def create_pool(url: str, min_size: int, max_size: int) -> asyncpg.Pool:
+async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
+    # asyncpg lets socket errors through as they are; naming them here keeps "the database is away" apart
+    # from any other OSError a handler might meet.
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except OSError as exc:  # refused, unreachable, and TimeoutError (an OSError) on connect
+        raise DatabaseUnavailable(f"cannot connect to the database: {exc!r}") from exc
+
+
+async def create_pool(url: str, min_size: int, max_size: int, connect_timeout: float = 5.0) -> asyncpg.Pool:
     return await asyncpg.create_pool(
-        url, min_size=min_size, max_size=max_size, init=_init_connection, reset=_keep_session
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        reset=_keep_session,
+        connect=_connect,
+        timeout=connect_timeout,
     )

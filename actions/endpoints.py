@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from actions import db
+from actions import db, json_limits
 from actions.action import ActionContext
 from actions.errors import INVALID_INPUT, UNKNOWN_ACTION, ActionError, RetryLater
 from actions.hasura import ActionPayload, CronPayload, EventPayload
@@ -37,17 +37,11 @@ def validation_error(exc: ValidationError, what: str) -> ActionError:
 
 
 async def _json_body(request: Request) -> Any:
-    limit = services(request).settings.max_body_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ActionError(INVALID_INPUT, f"request body larger than {limit} bytes")
-    body = await request.body()
-    if len(body) > limit:
-        raise ActionError(INVALID_INPUT, f"request body larger than {limit} bytes")
     try:
-        return db.loads(body)
-    except (ValueError, RecursionError):
-        raise ActionError(INVALID_INPUT, "request body is not valid JSON") from None
+        body = await json_limits.read_body(request, services(request).settings.max_body_bytes)
+        return json_limits.parse_body(body)
+    except ValueError as exc:
+        raise ActionError(INVALID_INPUT, str(exc)) from None
 
 
 def _parse(model: type[M], data: Any, what: str) -> M:

@@ -1,8 +1,9 @@
 """Per-request plumbing: X-Request-Id in/out, one JSON log line, metrics, and the last-resort 500.
 
 Dispatchers record what they learned in `request.state` (kind, name, outcome); this middleware reads it
-once the response is done. An exception nobody handled is logged here with its request id and answered with a
-generic 500: never a stack trace or SQL text in a response.
+once the response is done. An exception nobody handled is logged here with its request id and answered in
+Hasura's error shape: DATABASE_UNAVAILABLE when the database is away, else a generic 500; never a stack
+trace or SQL text in a response.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from actions.errors import INTERNAL_ERROR
+from actions.errors import INTERNAL_ERROR, RETRY_AFTER_SECONDS, ActionError, unexpected_as_action_error
 from actions.logs import get_logger
 from actions.metrics import ServiceMetrics
 
@@ -31,6 +32,18 @@ def _incoming_request_id(scope: Scope) -> str | None:
             text = value.decode("latin-1")
             return text if _VALID_REQUEST_ID.match(text) else None
     return None
+
+
+async def _send_error(send: Send, error: ActionError, request_id: str) -> None:
+    """Hasura's error shape, with the request id to quote; a retryable error also says when to retry."""
+    payload = error.body()
+    payload["extensions"]["request_id"] = request_id
+    body = json.dumps(payload).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if error.extra.get("retryable"):
+        headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class RequestMiddleware:
@@ -61,27 +74,21 @@ class RequestMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
-            log.exception("unhandled error", extra={"request_id": request_id, "action": state.get("name")})
-            state["outcome"] = INTERNAL_ERROR
-            if not started:
-                body = json.dumps(
-                    {
-                        "message": f"internal error (request id {request_id})",
-                        "extensions": {"code": INTERNAL_ERROR, "request_id": request_id},
-                    }
-                ).encode()
-                await send_with_id(
-                    {
-                        "type": "http.response.start",
-                        "status": 500,
-                        "headers": [
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                        ],
-                    }
+        except Exception as exc:
+            error = unexpected_as_action_error(exc, state.get("kind", "http"))
+            if error is None:
+                log.exception(
+                    "unhandled error", extra={"request_id": request_id, "action": state.get("name")}
                 )
-                await send_with_id({"type": "http.response.body", "body": body})
+                error = ActionError(INTERNAL_ERROR, f"internal error (request id {request_id})", status=500)
+            else:
+                log.warning(
+                    error.message,
+                    extra={"request_id": request_id, "action": state.get("name"), "error": repr(exc)},
+                )
+            state["outcome"] = error.code
+            if not started:
+                await _send_error(send_with_id, error, request_id)
         finally:
             elapsed = time.perf_counter() - began
             kind, name = state.get("kind", "http"), state.get("name", "")

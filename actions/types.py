@@ -11,10 +11,12 @@ refuse what is not a finite decimal number at all (INVALID_INPUT).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -27,9 +29,12 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from actions.json_limits import check_free_json
+
 # Longest decimal text accepted; and the exponent bound keeps absurd values ("1e999999999") from being
 # expanded into huge numeric digit arrays before SQL gets to refuse them.
 _MAX_TEXT = 64
+_DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 _MAX_EXPONENT = 30
 
 
@@ -45,6 +50,10 @@ def parse_credits(value: Any) -> Decimal:
     elif isinstance(value, str):
         text = value.strip()
         if not text or len(text) > _MAX_TEXT:
+            raise ValueError('must be a decimal number such as "12.50"')
+        # Decimal() alone also reads "1_000", "١٢" (Arabic-Indic digits) and "Infinity": only plain ASCII
+        # decimal notation is an amount.
+        if not _DECIMAL_TEXT.fullmatch(text):
             raise ValueError('must be a decimal number such as "12.50"')
         try:
             number = Decimal(text)
@@ -85,6 +94,10 @@ def _decimal_text(value: Any) -> str:
 
 # A non-credit exact decimal from SQL (e.g. a USD cost), carried as its full text: a GraphQL String.
 DecimalText = Annotated[str, BeforeValidator(_decimal_text)]
+
+
+# Free-form JSON from a caller (jsonb arguments), held to the metadata depth and size limits of json_limits.
+FreeJson = Annotated[Any, AfterValidator(check_free_json)]
 
 
 # GraphQL Int: a JSON integer within 32 bits (no strings, booleans or 1.0), as Hasura would have checked.

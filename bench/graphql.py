@@ -36,7 +36,7 @@ query Dashboard($since: date!) {
     monthly_credits bonus_credits reserved_credits used_this_period overdraft_limit
     available spendable period_start period_end
   }
-  credit_transactions(order_by: {ledger_seq: desc}, limit: 20) {
+  credit_transactions(order_by: {org_seq: desc}, limit: 20) {
     id transaction_type credits_amount estimated_credits balance_after created_at
     ai_capability { unique_name name }
     llm_model { model_id display_name }
@@ -77,9 +77,9 @@ select json_build_object(
                         from public.ai_capabilities c where c.id = t.ai_capability_id and c.is_active),
       'llm_model', (select json_build_object('model_id', m.model_id, 'display_name', m.display_name)
                     from public.llm_models m where m.id = t.llm_model_id and m.is_active))
-      order by t.ledger_seq desc)
+      order by t.org_seq desc)
     from (select * from public.credit_transactions
-          where organization_id = $1 order by ledger_seq desc limit 20) t), '[]'),
+          where organization_id = $1 order by org_seq desc limit 20) t), '[]'),
   'credit_usage_daily_aggregate', (
     select json_build_object('aggregate', json_build_object(
       'count', count(*),

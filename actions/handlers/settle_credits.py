@@ -14,7 +14,7 @@ from pydantic import model_validator
 from actions.action import SERVICE, Action, ActionContext
 from actions.calls import call_json
 from actions.models import CreditSettlement
-from actions.types import Credits, GraphQLInt, InputModel
+from actions.types import Credits, FreeJson, GraphQLInt, InputModel
 
 
 class TokenUsage(InputModel):
@@ -28,8 +28,8 @@ class SettleCreditsInput(InputModel):
     actual_credits: Credits | None = None
     usage: TokenUsage | None = None
     provider_request_id: str | None = None
-    # Any JSON; SQL refuses what is not an object (INVALID_ARGUMENT).
-    provider_metadata: Any = None
+    # Any JSON within the free-JSON limits; SQL refuses what is not an object (INVALID_ARGUMENT).
+    provider_metadata: FreeJson = None
 
     @model_validator(mode="after")
     def _exactly_one_cost(self) -> SettleCreditsInput:

@@ -12,7 +12,7 @@ from actions.app import create_app
 from actions.settings import Settings
 from tests.servers import start_uvicorn
 
-from .helpers import SECRET, Hasura
+from .helpers import METRICS_TOKEN, SECRET, Hasura
 
 
 def make_settings(url: str, **overrides: object) -> Settings:
@@ -20,6 +20,7 @@ def make_settings(url: str, **overrides: object) -> Settings:
         "environment": "test",
         "database_url": url,
         "hasura_action_secret": SECRET,
+        "metrics_token": METRICS_TOKEN,
         "pool_min_size": 1,
         "pool_max_size": 4,
     }

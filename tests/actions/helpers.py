@@ -12,6 +12,8 @@ import httpx
 
 SECRET = "test-action-secret-0123456789"
 SECRET_HEADER = "X-Credits-Action-Secret"
+METRICS_TOKEN = "test-metrics-token-0123456789"
+METRICS_AUTH = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 
 
 def session(role: str, org: str | None = None, user: str = "usr_test", **extra: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ from actions.types import InputModel, OutputModel
 from tests.servers import start_uvicorn
 
 from .conftest import make_settings
-from .helpers import SECRET, SECRET_HEADER, body, key, session
+from .helpers import METRICS_AUTH, SECRET, SECRET_HEADER, body, key, session
 
 
 def test_reserve_then_settle_over_http(service_url: str) -> None:
@@ -59,7 +59,7 @@ def test_reserve_then_settle_over_http(service_url: str) -> None:
         )
         unauthorized = client.post("/actions", json={}, headers={SECRET_HEADER: "wrong"})
         assert unauthorized.status_code == 401
-        metrics = client.get("/metrics").text
+        metrics = client.get("/metrics", headers=METRICS_AUTH).text
         assert 'credits_requests_total{kind="action",name="settleCredits",outcome="ok"} 1' in metrics
 
 

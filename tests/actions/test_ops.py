@@ -13,7 +13,7 @@ from actions.app import create_app
 from actions.logs import JsonFormatter
 
 from .conftest import make_settings
-from .helpers import SECRET, SECRET_HEADER, Hasura, body, key, new_org, session
+from .helpers import METRICS_AUTH, METRICS_TOKEN, SECRET, SECRET_HEADER, Hasura, body, key, new_org, session
 
 
 async def test_healthz_ok_with_database(hasura: Hasura) -> None:
@@ -49,7 +49,7 @@ def sample(text: str, metric: str, labels: dict[str, str] | None = None) -> floa
 
 
 async def test_metrics_count_requests_reservations_and_latency(hasura: Hasura) -> None:
-    before = (await hasura.http.get("/metrics")).text
+    before = (await hasura.http.get("/metrics", headers=METRICS_AUTH)).text
     org = await new_org(hasura.pool, "plan_free")
     args = {"capability": "question_generation", "qualityLevel": "fast", "idempotencyKey": key()}
     await hasura.ok("reserveCredits", args, session("service", org))
@@ -59,7 +59,7 @@ async def test_metrics_count_requests_reservations_and_latency(hasura: Hasura) -
         {**args, "idempotencyKey": key(), "estimatedCredits": "999"},
         session("service", org),
     )
-    response = await hasura.http.get("/metrics")
+    response = await hasura.http.get("/metrics", headers=METRICS_AUTH)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
     after = response.text
@@ -100,3 +100,52 @@ async def test_one_structured_log_line_per_request(hasura: Hasura, caplog: pytes
     )
     assert isinstance(entry["ms"], float)
     assert entry["level"] == "info"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong-token-0123456789abc"},
+        {"Authorization": f"Basic {METRICS_TOKEN}"},
+        {"Authorization": f"Bearer {METRICS_TOKEN}x"},
+        {"Authorization": METRICS_TOKEN},
+        {SECRET_HEADER: SECRET},
+    ],
+)
+async def test_metrics_need_the_bearer_token(hasura: Hasura, headers: dict[str, str]) -> None:
+    response = await hasura.http.get("/metrics", headers=headers)
+    assert response.status_code == 401, response.text
+    assert response.json()["extensions"]["code"] == "UNAUTHORIZED"
+    assert "credits_requests_total" not in response.text
+
+
+@pytest.mark.parametrize("environment", ["test", "prod"])
+async def test_metrics_without_a_token_configured_are_refused_outside_dev(
+    db_url: str, environment: str
+) -> None:
+    app = create_app(make_settings(db_url, environment=environment, metrics_token=None, pool_min_size=0))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        response = await client.get("/metrics")
+    assert response.status_code == 403
+    assert response.json()["extensions"]["code"] == "FORBIDDEN"
+    assert "CREDITS_METRICS_TOKEN" in response.json()["message"]
+
+
+async def test_metrics_without_a_token_are_open_in_dev_only(db_url: str) -> None:
+    settings = make_settings(db_url, environment="dev", metrics_token=None, hasura_action_secret="")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(settings)), base_url="http://t"
+    ) as client:
+        response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert "# TYPE credits_requests_total counter" in response.text
+
+
+def test_an_empty_metrics_token_means_none(db_url: str) -> None:
+    assert make_settings(db_url, environment="prod", metrics_token="").metrics_token is None
+
+
+def test_a_placeholder_metrics_token_is_refused_outside_dev(db_url: str) -> None:
+    with pytest.raises(ValueError, match="CREDITS_METRICS_TOKEN"):
+        make_settings(db_url, environment="prod", metrics_token="changeme")

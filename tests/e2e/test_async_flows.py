@@ -173,7 +173,7 @@ def ledger(stack: Stack, org: str) -> list[dict[str, Any]]:
         stack,
         "owner",
         org,
-        "{ credit_transactions(order_by: {ledger_seq: asc})"
+        "{ credit_transactions(order_by: {org_seq: asc})"
         " { transaction_type credits_amount reservation_id created_at } }",
     )
     return data["credit_transactions"]

@@ -9,7 +9,7 @@ from .conftest import ORG_ROLES, ORGS, Api
 BALANCE = """{ organization_credit_balances { organization_id monthly_credits bonus_credits reserved_credits
   used_this_period available spendable monthly_remaining effective_low_balance_threshold } }"""
 LEDGER = (
-    "{ credit_transactions(order_by: {ledger_seq: asc}) { id organization_id credits_amount balance_after } }"
+    "{ credit_transactions(order_by: {org_seq: asc}) { id organization_id credits_amount balance_after } }"
 )
 RESERVATIONS = "{ credit_reservations(order_by: {created_at: asc, id: asc}) { id organization_id status } }"
 PURCHASES = "{ credit_purchases(order_by: {id: asc}) { id organization_id status credits } }"

@@ -48,7 +48,7 @@ BALANCE = f"query Balance {{ organization_credit_balances {{ {_BALANCE_ROW} }} }
 WATCH_BALANCE = f"subscription WatchBalance {{ organization_credit_balances {{ {_BALANCE_ROW} }} }}"
 
 TRANSACTIONS = """query Transactions($limit: Int!, $offset: Int!, $where: credit_transactions_bool_exp!) {
-  credit_transactions(limit: $limit, offset: $offset, where: $where, order_by: {ledger_seq: desc}) {
+  credit_transactions(limit: $limit, offset: $offset, where: $where, order_by: {org_seq: desc}) {
     id transaction_type credits_amount balance_after estimated_credits ai_capability_id quality_level_id
     llm_model_id reservation_id input_tokens output_tokens description created_at
   }

@@ -51,7 +51,7 @@ export interface HistoryFilter {
   types?: string[];
 }
 
-/** The ledger, newest first: one page at a time (cursor = ledger_seq), new rows arrive live at the top. */
+/** The ledger, newest first: one page at a time (cursor = org_seq), new rows arrive live at the top. */
 export function useCreditHistory({ pageSize = 20, types = [] }: HistoryFilter & { pageSize?: number } = {}) {
   const { client } = useCredits();
   const [rows, setRows] = useState<LedgerRow[]>([]);
@@ -64,7 +64,7 @@ export function useCreditHistory({ pageSize = 20, types = [] }: HistoryFilter & 
 
   const fetchPage = useCallback(
     async (before: string | null) => {
-      const where = before ? { _and: [filter.current, { ledger_seq: { _lt: before } }] } : filter.current;
+      const where = before ? { _and: [filter.current, { org_seq: { _lt: before } }] } : filter.current;
       const data = await client.query(viewerOps.CreditHistoryPageDocument, { where, limit: pageSize });
       return data.credit_transactions;
     },
@@ -82,12 +82,12 @@ export function useCreditHistory({ pageSize = 20, types = [] }: HistoryFilter & 
         setRows(page);
         setHasMore(page.length === pageSize);
         setLoading(false);
-        const newest = page[0]?.ledger_seq ?? "0";
+        const newest = page[0]?.org_seq ?? "0";
         unsubscribe = client.subscribe(viewerOps.CreditHistoryNewDocument, { after: newest, where: filter.current }, {
           next: (data) =>
             setRows((current) => {
-              const known = new Set(current.map((r) => r.ledger_seq));
-              const fresh = data.credit_transactions_stream.filter((r) => !known.has(r.ledger_seq));
+              const known = new Set(current.map((r) => r.org_seq));
+              const fresh = data.credit_transactions_stream.filter((r) => !known.has(r.org_seq));
               return fresh.length ? [...fresh.reverse(), ...current] : current;
             }),
           error: setError,
@@ -106,7 +106,7 @@ export function useCreditHistory({ pageSize = 20, types = [] }: HistoryFilter & 
   }, [client, fetchPage, typeKey, pageSize]);
 
   const loadMore = useCallback(async () => {
-    const oldest = rows.at(-1)?.ledger_seq;
+    const oldest = rows.at(-1)?.org_seq;
     if (!oldest) return;
     setLoading(true);
     try {

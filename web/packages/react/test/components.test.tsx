@@ -77,18 +77,18 @@ describe("QualityLevelSelector", () => {
 });
 
 describe("useCreditHistory", () => {
-  const row = (seq: number) => ({ ledger_seq: String(seq), transaction_type: "ai_consumption", credits_amount: "-1.00", balance_after: "1.00", description: null, created_at: "2026-12-02T10:00:00Z", ai_capability_id: null, quality_level_id: null });
+  const row = (seq: number) => ({ org_seq: String(seq), transaction_type: "ai_consumption", credits_amount: "-1.00", balance_after: "1.00", description: null, created_at: "2026-12-02T10:00:00Z", ai_capability_id: null, quality_level_id: null });
   function History() {
     const { rows, hasMore, loadMore } = useCreditHistory({ pageSize: 2 });
     return (
       <>
-        <ol>{rows.map((r) => <li key={r.ledger_seq}>{r.ledger_seq}</li>)}</ol>
+        <ol>{rows.map((r) => <li key={r.org_seq}>{r.org_seq}</li>)}</ol>
         {hasMore && <button onClick={() => void loadMore()}>more</button>}
       </>
     );
   }
 
-  it("pages with the oldest ledger_seq as the cursor and puts streamed rows on top", async () => {
+  it("pages with the oldest org_seq as the cursor and puts streamed rows on top", async () => {
     const fake = fakeClient({
       CreditHistoryPage: (v) => {
         const where = JSON.stringify(v.where);
@@ -100,7 +100,7 @@ describe("useCreditHistory", () => {
     fireEvent.click(screen.getByText("more"));
     await screen.findByText("8");
     const pages = fake.calls.filter((c) => c.op === "CreditHistoryPage");
-    expect(pages[1]!.variables.where).toEqual({ _and: [{}, { ledger_seq: { _lt: "9" } }] });
+    expect(pages[1]!.variables.where).toEqual({ _and: [{}, { org_seq: { _lt: "9" } }] });
     expect(screen.queryByText("more")).toBeNull(); // a short page is the last
     const stream = fake.live.find((s) => s.op === "CreditHistoryNew")!;
     expect(stream.variables.after).toBe("10");

@@ -60,7 +60,7 @@ export function UsageChart({ usage, names, days = 14 }: { usage: UsageDay[]; nam
 export function CreditHistoryPage({ pageSize = 20 }: { pageSize?: number }) {
   const [type, setType] = useState("");
   const { rows, loading, hasMore, error, loadMore } = useCreditHistory({ pageSize, types: type ? [type] : [] });
-  const usage = useCreditUsage(14, rows[0]?.ledger_seq ?? null);
+  const usage = useCreditUsage(14, rows[0]?.org_seq ?? null);
   const catalog = useCatalog();
   const names = useMemo(() => Object.fromEntries((catalog?.ai_capabilities ?? []).map((c) => [c.id, c.name])), [catalog]);
   const filterId = useId();
@@ -82,7 +82,7 @@ export function CreditHistoryPage({ pageSize = 20 }: { pageSize?: number }) {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.ledger_seq} data-seq={r.ledger_seq}>
+              <tr key={r.org_seq} data-seq={r.org_seq}>
                 <td>{new Date(r.created_at).toLocaleString()}</td>
                 <td>
                   {TYPE_LABEL[r.transaction_type] ?? r.transaction_type}
