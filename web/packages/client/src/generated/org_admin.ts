@@ -799,7 +799,7 @@ export type Credit_Transactions_Avg_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -818,9 +818,9 @@ export type Credit_Transactions_Bool_Exp = {
   estimation_variance?: InputMaybe<Numeric_Comparison_Exp>;
   id?: InputMaybe<String_Comparison_Exp>;
   input_tokens?: InputMaybe<Bigint_Comparison_Exp>;
-  ledger_seq?: InputMaybe<Bigint_Comparison_Exp>;
   llm_model?: InputMaybe<Llm_Models_Bool_Exp>;
   llm_model_id?: InputMaybe<String_Comparison_Exp>;
+  org_seq?: InputMaybe<Bigint_Comparison_Exp>;
   organization?: InputMaybe<Organizations_Bool_Exp>;
   organization_id?: InputMaybe<String_Comparison_Exp>;
   output_tokens?: InputMaybe<Bigint_Comparison_Exp>;
@@ -842,8 +842,8 @@ export type Credit_Transactions_Max_Order_By = {
   estimation_variance?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
   llm_model_id?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   organization_id?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
   quality_level_id?: InputMaybe<Order_By>;
@@ -862,8 +862,8 @@ export type Credit_Transactions_Min_Order_By = {
   estimation_variance?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
   llm_model_id?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   organization_id?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
   quality_level_id?: InputMaybe<Order_By>;
@@ -883,9 +883,9 @@ export type Credit_Transactions_Order_By = {
   estimation_variance?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
   llm_model?: InputMaybe<Llm_Models_Order_By>;
   llm_model_id?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   organization?: InputMaybe<Organizations_Order_By>;
   organization_id?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
@@ -917,9 +917,9 @@ export type Credit_Transactions_Select_Column =
   /** column name */
   | 'input_tokens'
   /** column name */
-  | 'ledger_seq'
-  /** column name */
   | 'llm_model_id'
+  /** column name */
+  | 'org_seq'
   /** column name */
   | 'organization_id'
   /** column name */
@@ -938,7 +938,7 @@ export type Credit_Transactions_Stddev_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -949,7 +949,7 @@ export type Credit_Transactions_Stddev_Pop_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -960,7 +960,7 @@ export type Credit_Transactions_Stddev_Samp_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -983,8 +983,8 @@ export type Credit_Transactions_Stream_Cursor_Value_Input = {
   estimation_variance?: InputMaybe<Scalars['numeric']['input']>;
   id?: InputMaybe<Scalars['String']['input']>;
   input_tokens?: InputMaybe<Scalars['bigint']['input']>;
-  ledger_seq?: InputMaybe<Scalars['bigint']['input']>;
   llm_model_id?: InputMaybe<Scalars['String']['input']>;
+  org_seq?: InputMaybe<Scalars['bigint']['input']>;
   organization_id?: InputMaybe<Scalars['String']['input']>;
   output_tokens?: InputMaybe<Scalars['bigint']['input']>;
   quality_level_id?: InputMaybe<Scalars['String']['input']>;
@@ -999,7 +999,7 @@ export type Credit_Transactions_Sum_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -1010,7 +1010,7 @@ export type Credit_Transactions_Var_Pop_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -1021,7 +1021,7 @@ export type Credit_Transactions_Var_Samp_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -1032,7 +1032,7 @@ export type Credit_Transactions_Variance_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 

@@ -563,7 +563,7 @@ export type Credit_Transactions_Avg_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -582,9 +582,9 @@ export type Credit_Transactions_Bool_Exp = {
   estimation_variance?: InputMaybe<Numeric_Comparison_Exp>;
   id?: InputMaybe<String_Comparison_Exp>;
   input_tokens?: InputMaybe<Bigint_Comparison_Exp>;
-  ledger_seq?: InputMaybe<Bigint_Comparison_Exp>;
   llm_model?: InputMaybe<Llm_Models_Bool_Exp>;
   llm_model_id?: InputMaybe<String_Comparison_Exp>;
+  org_seq?: InputMaybe<Bigint_Comparison_Exp>;
   organization?: InputMaybe<Organizations_Bool_Exp>;
   organization_id?: InputMaybe<String_Comparison_Exp>;
   output_tokens?: InputMaybe<Bigint_Comparison_Exp>;
@@ -606,8 +606,8 @@ export type Credit_Transactions_Max_Order_By = {
   estimation_variance?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
   llm_model_id?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   organization_id?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
   quality_level_id?: InputMaybe<Order_By>;
@@ -626,8 +626,8 @@ export type Credit_Transactions_Min_Order_By = {
   estimation_variance?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
   llm_model_id?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   organization_id?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
   quality_level_id?: InputMaybe<Order_By>;
@@ -647,9 +647,9 @@ export type Credit_Transactions_Order_By = {
   estimation_variance?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
   llm_model?: InputMaybe<Llm_Models_Order_By>;
   llm_model_id?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   organization?: InputMaybe<Organizations_Order_By>;
   organization_id?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
@@ -681,9 +681,9 @@ export type Credit_Transactions_Select_Column =
   /** column name */
   | 'input_tokens'
   /** column name */
-  | 'ledger_seq'
-  /** column name */
   | 'llm_model_id'
+  /** column name */
+  | 'org_seq'
   /** column name */
   | 'organization_id'
   /** column name */
@@ -702,7 +702,7 @@ export type Credit_Transactions_Stddev_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -713,7 +713,7 @@ export type Credit_Transactions_Stddev_Pop_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -724,7 +724,7 @@ export type Credit_Transactions_Stddev_Samp_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -747,8 +747,8 @@ export type Credit_Transactions_Stream_Cursor_Value_Input = {
   estimation_variance?: InputMaybe<Scalars['numeric']['input']>;
   id?: InputMaybe<Scalars['String']['input']>;
   input_tokens?: InputMaybe<Scalars['bigint']['input']>;
-  ledger_seq?: InputMaybe<Scalars['bigint']['input']>;
   llm_model_id?: InputMaybe<Scalars['String']['input']>;
+  org_seq?: InputMaybe<Scalars['bigint']['input']>;
   organization_id?: InputMaybe<Scalars['String']['input']>;
   output_tokens?: InputMaybe<Scalars['bigint']['input']>;
   quality_level_id?: InputMaybe<Scalars['String']['input']>;
@@ -763,7 +763,7 @@ export type Credit_Transactions_Sum_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -774,7 +774,7 @@ export type Credit_Transactions_Var_Pop_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -785,7 +785,7 @@ export type Credit_Transactions_Var_Samp_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -796,7 +796,7 @@ export type Credit_Transactions_Variance_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   input_tokens?: InputMaybe<Order_By>;
-  ledger_seq?: InputMaybe<Order_By>;
+  org_seq?: InputMaybe<Order_By>;
   output_tokens?: InputMaybe<Order_By>;
 };
 
@@ -1669,7 +1669,7 @@ export type AccessCheckQueryVariables = Exact<{
 
 export type AccessCheckQuery = { __typename?: 'query_root', aiAccessCheck: { __typename?: 'AIAccessCheck', allowed: boolean, reason: string | null, message: string, capability: string, qualityLevel: string, estimatedCredits: string | null, allowedQualityLevels: Array<string>, plan: { __typename?: 'PlanRef', id: string, uniqueName: string, name: string } | null, balance: { __typename?: 'CreditBalance', available: string, spendable: string }, models: Array<{ __typename?: 'AIModel', id: string, modelId: string, name: string, provider: string, isDefault: boolean }>, rateLimits: { __typename?: 'RateLimits', rpmLimit: number | null, rpmUsed: number | null, rpdLimit: number | null, rpdUsed: number | null }, unlockPlans: Array<{ __typename?: 'UnlockPlan', id: string, uniqueName: string, name: string, monthlyAiCredits: number }> } | null };
 
-export type LedgerRowFragment = { __typename?: 'credit_transactions', ledger_seq: string, transaction_type: string, credits_amount: string, balance_after: string, description: string | null, created_at: string, ai_capability_id: string | null, quality_level_id: string | null };
+export type LedgerRowFragment = { __typename?: 'credit_transactions', org_seq: string, transaction_type: string, credits_amount: string, balance_after: string, description: string | null, created_at: string, ai_capability_id: string | null, quality_level_id: string | null };
 
 export type CreditHistoryPageQueryVariables = Exact<{
   where: Credit_Transactions_Bool_Exp;
@@ -1677,7 +1677,7 @@ export type CreditHistoryPageQueryVariables = Exact<{
 }>;
 
 
-export type CreditHistoryPageQuery = { __typename?: 'query_root', credit_transactions: Array<{ __typename?: 'credit_transactions', ledger_seq: string, transaction_type: string, credits_amount: string, balance_after: string, description: string | null, created_at: string, ai_capability_id: string | null, quality_level_id: string | null }> };
+export type CreditHistoryPageQuery = { __typename?: 'query_root', credit_transactions: Array<{ __typename?: 'credit_transactions', org_seq: string, transaction_type: string, credits_amount: string, balance_after: string, description: string | null, created_at: string, ai_capability_id: string | null, quality_level_id: string | null }> };
 
 export type CreditHistoryNewSubscriptionVariables = Exact<{
   after: Scalars['bigint']['input'];
@@ -1685,7 +1685,7 @@ export type CreditHistoryNewSubscriptionVariables = Exact<{
 }>;
 
 
-export type CreditHistoryNewSubscription = { __typename?: 'subscription_root', credit_transactions_stream: Array<{ __typename?: 'credit_transactions', ledger_seq: string, transaction_type: string, credits_amount: string, balance_after: string, description: string | null, created_at: string, ai_capability_id: string | null, quality_level_id: string | null }> };
+export type CreditHistoryNewSubscription = { __typename?: 'subscription_root', credit_transactions_stream: Array<{ __typename?: 'credit_transactions', org_seq: string, transaction_type: string, credits_amount: string, balance_after: string, description: string | null, created_at: string, ai_capability_id: string | null, quality_level_id: string | null }> };
 
 export type CreditUsageDailyQueryVariables = Exact<{
   since: Scalars['date']['input'];
@@ -1695,11 +1695,11 @@ export type CreditUsageDailyQueryVariables = Exact<{
 export type CreditUsageDailyQuery = { __typename?: 'query_root', credit_usage_daily: Array<{ __typename?: 'credit_usage_daily', day: string | null, ai_capability_id: string | null, operations: number | null, credits: string | null }> };
 
 export const BalanceFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BalanceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"organization_credit_balances"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"available"}},{"kind":"Field","name":{"kind":"Name","value":"spendable"}},{"kind":"Field","name":{"kind":"Name","value":"monthly_credits"}},{"kind":"Field","name":{"kind":"Name","value":"monthly_remaining"}},{"kind":"Field","name":{"kind":"Name","value":"bonus_credits"}},{"kind":"Field","name":{"kind":"Name","value":"reserved_credits"}},{"kind":"Field","name":{"kind":"Name","value":"used_this_period"}},{"kind":"Field","name":{"kind":"Name","value":"overdraft_limit"}},{"kind":"Field","name":{"kind":"Name","value":"low_balance_threshold"}},{"kind":"Field","name":{"kind":"Name","value":"effective_low_balance_threshold"}},{"kind":"Field","name":{"kind":"Name","value":"period_start"}},{"kind":"Field","name":{"kind":"Name","value":"period_end"}}]}}]} as unknown as DocumentNode<BalanceFieldsFragment, unknown>;
-export const LedgerRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LedgerRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"credit_transactions"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ledger_seq"}},{"kind":"Field","name":{"kind":"Name","value":"transaction_type"}},{"kind":"Field","name":{"kind":"Name","value":"credits_amount"}},{"kind":"Field","name":{"kind":"Name","value":"balance_after"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"created_at"}},{"kind":"Field","name":{"kind":"Name","value":"ai_capability_id"}},{"kind":"Field","name":{"kind":"Name","value":"quality_level_id"}}]}}]} as unknown as DocumentNode<LedgerRowFragment, unknown>;
+export const LedgerRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LedgerRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"credit_transactions"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"org_seq"}},{"kind":"Field","name":{"kind":"Name","value":"transaction_type"}},{"kind":"Field","name":{"kind":"Name","value":"credits_amount"}},{"kind":"Field","name":{"kind":"Name","value":"balance_after"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"created_at"}},{"kind":"Field","name":{"kind":"Name","value":"ai_capability_id"}},{"kind":"Field","name":{"kind":"Name","value":"quality_level_id"}}]}}]} as unknown as DocumentNode<LedgerRowFragment, unknown>;
 export const CreditBalanceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CreditBalance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization_credit_balances"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BalanceFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BalanceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"organization_credit_balances"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"available"}},{"kind":"Field","name":{"kind":"Name","value":"spendable"}},{"kind":"Field","name":{"kind":"Name","value":"monthly_credits"}},{"kind":"Field","name":{"kind":"Name","value":"monthly_remaining"}},{"kind":"Field","name":{"kind":"Name","value":"bonus_credits"}},{"kind":"Field","name":{"kind":"Name","value":"reserved_credits"}},{"kind":"Field","name":{"kind":"Name","value":"used_this_period"}},{"kind":"Field","name":{"kind":"Name","value":"overdraft_limit"}},{"kind":"Field","name":{"kind":"Name","value":"low_balance_threshold"}},{"kind":"Field","name":{"kind":"Name","value":"effective_low_balance_threshold"}},{"kind":"Field","name":{"kind":"Name","value":"period_start"}},{"kind":"Field","name":{"kind":"Name","value":"period_end"}}]}}]} as unknown as DocumentNode<CreditBalanceQuery, CreditBalanceQueryVariables>;
 export const CreditBalanceLiveDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"CreditBalanceLive"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization_credit_balances"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BalanceFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BalanceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"organization_credit_balances"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"available"}},{"kind":"Field","name":{"kind":"Name","value":"spendable"}},{"kind":"Field","name":{"kind":"Name","value":"monthly_credits"}},{"kind":"Field","name":{"kind":"Name","value":"monthly_remaining"}},{"kind":"Field","name":{"kind":"Name","value":"bonus_credits"}},{"kind":"Field","name":{"kind":"Name","value":"reserved_credits"}},{"kind":"Field","name":{"kind":"Name","value":"used_this_period"}},{"kind":"Field","name":{"kind":"Name","value":"overdraft_limit"}},{"kind":"Field","name":{"kind":"Name","value":"low_balance_threshold"}},{"kind":"Field","name":{"kind":"Name","value":"effective_low_balance_threshold"}},{"kind":"Field","name":{"kind":"Name","value":"period_start"}},{"kind":"Field","name":{"kind":"Name","value":"period_end"}}]}}]} as unknown as DocumentNode<CreditBalanceLiveSubscription, CreditBalanceLiveSubscriptionVariables>;
 export const CreditCatalogDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CreditCatalog"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organizations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ai_capabilities"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"where"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"is_active"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"_eq"},"value":{"kind":"BooleanValue","value":true}}]}}]}},{"kind":"Argument","name":{"kind":"Name","value":"order_by"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"name"},"value":{"kind":"EnumValue","value":"asc"}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"unique_name"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}},{"kind":"Field","name":{"kind":"Name","value":"quality_levels"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"where"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"is_active"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"_eq"},"value":{"kind":"BooleanValue","value":true}}]}}]}},{"kind":"Argument","name":{"kind":"Name","value":"order_by"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"display_order"},"value":{"kind":"EnumValue","value":"asc"}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"unique_name"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}},{"kind":"Field","name":{"kind":"Name","value":"credit_topup_packages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"order_by"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"display_order"},"value":{"kind":"EnumValue","value":"asc"}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"unique_name"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"credits"}},{"kind":"Field","name":{"kind":"Name","value":"price_usd_cents"}},{"kind":"Field","name":{"kind":"Name","value":"price_per_credit"}}]}}]}}]} as unknown as DocumentNode<CreditCatalogQuery, CreditCatalogQueryVariables>;
 export const AccessCheckDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccessCheck"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"capability"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"qualityLevel"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"aiAccessCheck"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"capability"},"value":{"kind":"Variable","name":{"kind":"Name","value":"capability"}}},{"kind":"Argument","name":{"kind":"Name","value":"qualityLevel"},"value":{"kind":"Variable","name":{"kind":"Name","value":"qualityLevel"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"allowed"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"capability"}},{"kind":"Field","name":{"kind":"Name","value":"qualityLevel"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedCredits"}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"uniqueName"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"balance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"available"}},{"kind":"Field","name":{"kind":"Name","value":"spendable"}}]}},{"kind":"Field","name":{"kind":"Name","value":"models"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"modelId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"isDefault"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateLimits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rpmLimit"}},{"kind":"Field","name":{"kind":"Name","value":"rpmUsed"}},{"kind":"Field","name":{"kind":"Name","value":"rpdLimit"}},{"kind":"Field","name":{"kind":"Name","value":"rpdUsed"}}]}},{"kind":"Field","name":{"kind":"Name","value":"allowedQualityLevels"}},{"kind":"Field","name":{"kind":"Name","value":"unlockPlans"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"uniqueName"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"monthlyAiCredits"}}]}}]}}]}}]} as unknown as DocumentNode<AccessCheckQuery, AccessCheckQueryVariables>;
-export const CreditHistoryPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CreditHistoryPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"where"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"credit_transactions_bool_exp"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"credit_transactions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"where"},"value":{"kind":"Variable","name":{"kind":"Name","value":"where"}}},{"kind":"Argument","name":{"kind":"Name","value":"order_by"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"ledger_seq"},"value":{"kind":"EnumValue","value":"desc"}}]}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LedgerRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LedgerRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"credit_transactions"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ledger_seq"}},{"kind":"Field","name":{"kind":"Name","value":"transaction_type"}},{"kind":"Field","name":{"kind":"Name","value":"credits_amount"}},{"kind":"Field","name":{"kind":"Name","value":"balance_after"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"created_at"}},{"kind":"Field","name":{"kind":"Name","value":"ai_capability_id"}},{"kind":"Field","name":{"kind":"Name","value":"quality_level_id"}}]}}]} as unknown as DocumentNode<CreditHistoryPageQuery, CreditHistoryPageQueryVariables>;
-export const CreditHistoryNewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"CreditHistoryNew"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"bigint"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"where"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"credit_transactions_bool_exp"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"credit_transactions_stream"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"batch_size"},"value":{"kind":"IntValue","value":"20"}},{"kind":"Argument","name":{"kind":"Name","value":"cursor"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"initial_value"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"ledger_seq"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}]}}]}},{"kind":"Argument","name":{"kind":"Name","value":"where"},"value":{"kind":"Variable","name":{"kind":"Name","value":"where"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LedgerRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LedgerRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"credit_transactions"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ledger_seq"}},{"kind":"Field","name":{"kind":"Name","value":"transaction_type"}},{"kind":"Field","name":{"kind":"Name","value":"credits_amount"}},{"kind":"Field","name":{"kind":"Name","value":"balance_after"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"created_at"}},{"kind":"Field","name":{"kind":"Name","value":"ai_capability_id"}},{"kind":"Field","name":{"kind":"Name","value":"quality_level_id"}}]}}]} as unknown as DocumentNode<CreditHistoryNewSubscription, CreditHistoryNewSubscriptionVariables>;
+export const CreditHistoryPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CreditHistoryPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"where"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"credit_transactions_bool_exp"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"credit_transactions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"where"},"value":{"kind":"Variable","name":{"kind":"Name","value":"where"}}},{"kind":"Argument","name":{"kind":"Name","value":"order_by"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"org_seq"},"value":{"kind":"EnumValue","value":"desc"}}]}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LedgerRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LedgerRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"credit_transactions"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"org_seq"}},{"kind":"Field","name":{"kind":"Name","value":"transaction_type"}},{"kind":"Field","name":{"kind":"Name","value":"credits_amount"}},{"kind":"Field","name":{"kind":"Name","value":"balance_after"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"created_at"}},{"kind":"Field","name":{"kind":"Name","value":"ai_capability_id"}},{"kind":"Field","name":{"kind":"Name","value":"quality_level_id"}}]}}]} as unknown as DocumentNode<CreditHistoryPageQuery, CreditHistoryPageQueryVariables>;
+export const CreditHistoryNewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"CreditHistoryNew"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"bigint"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"where"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"credit_transactions_bool_exp"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"credit_transactions_stream"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"batch_size"},"value":{"kind":"IntValue","value":"20"}},{"kind":"Argument","name":{"kind":"Name","value":"cursor"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"initial_value"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"org_seq"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}]}}]}},{"kind":"Argument","name":{"kind":"Name","value":"where"},"value":{"kind":"Variable","name":{"kind":"Name","value":"where"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LedgerRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LedgerRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"credit_transactions"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"org_seq"}},{"kind":"Field","name":{"kind":"Name","value":"transaction_type"}},{"kind":"Field","name":{"kind":"Name","value":"credits_amount"}},{"kind":"Field","name":{"kind":"Name","value":"balance_after"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"created_at"}},{"kind":"Field","name":{"kind":"Name","value":"ai_capability_id"}},{"kind":"Field","name":{"kind":"Name","value":"quality_level_id"}}]}}]} as unknown as DocumentNode<CreditHistoryNewSubscription, CreditHistoryNewSubscriptionVariables>;
 export const CreditUsageDailyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CreditUsageDaily"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"since"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"date"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"credit_usage_daily"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"where"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"day"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"_gte"},"value":{"kind":"Variable","name":{"kind":"Name","value":"since"}}}]}}]}},{"kind":"Argument","name":{"kind":"Name","value":"order_by"},"value":{"kind":"ListValue","values":[{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"day"},"value":{"kind":"EnumValue","value":"asc"}}]},{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"ai_capability_id"},"value":{"kind":"EnumValue","value":"asc"}}]}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"day"}},{"kind":"Field","name":{"kind":"Name","value":"ai_capability_id"}},{"kind":"Field","name":{"kind":"Name","value":"operations"}},{"kind":"Field","name":{"kind":"Name","value":"credits"}}]}}]}}]} as unknown as DocumentNode<CreditUsageDailyQuery, CreditUsageDailyQueryVariables>;
