@@ -80,12 +80,12 @@ BALANCE_FIELDS = """organization_id available spendable monthly_credits monthly_
   reserved_credits used_this_period overdraft_limit effective_low_balance_threshold period_start period_end
   updated_at"""
 LEDGER_FIELDS = """id transaction_type credits_amount balance_after ai_capability_id quality_level_id
-  llm_model_id reservation_id description created_at ledger_seq"""
+  llm_model_id reservation_id description created_at org_seq"""
 
 
 def _ledger(api: Api, org: str, where: str = "", limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
     query = f"""{{ credit_transactions(where: {{organization_id: {{_eq: "{org}"}} {where}}},
-        order_by: {{ledger_seq: desc}}, limit: {limit}, offset: {offset}) {{ {LEDGER_FIELDS} }} }}"""
+        order_by: {{org_seq: desc}}, limit: {limit}, offset: {offset}) {{ {LEDGER_FIELDS} }} }}"""
     return api.admin(query)["credit_transactions"]  # type: ignore[no-any-return]
 
 
