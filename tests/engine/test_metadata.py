@@ -11,7 +11,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from gqlengine import catalog
+from gqlengine import catalog, query_collections
 from gqlengine import metadata as md
 from gqlengine.project import metadata_dir
 from gqlengine.schema import build_role_schema
@@ -25,7 +25,8 @@ async def _resolve(url: str, directory: Path) -> md.Model:
         cat = await catalog.introspect(conn)
     finally:
         await conn.close()
-    return md.resolve(md.load_directory(directory), cat)
+    # As the engine serves it: inherited roles resolved, collections and endpoints checked.
+    return query_collections.resolve(md.load_directory(directory), cat)
 
 
 def test_loader_follows_includes_and_defaults_optional_files(tmp_path: Path):
