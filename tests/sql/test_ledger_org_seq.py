@@ -78,4 +78,4 @@ async def test_a_new_organization_starts_at_one(db_url: str) -> None:
         )
         await conn.fetchval("select grant_credits('org_seq_new', 5, 'promo_bonus', 'orgseq-new-1')")
         org_seq, _ = await _numbering(conn, "org_seq_new")
-        assert org_seq == [1, 2]
+        assert org_seq == [1, 2, 3]  # the first allocation, the plan's welcome bonus, the grant
