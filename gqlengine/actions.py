@@ -36,7 +36,16 @@ from graphql import (
 from graphql.language import ast as gast
 from graphql.language.parser import parse_type
 
-from gqlengine.compile import Compiler, GQLError, Param, fragment_definitions, q, qt, sql_str
+from gqlengine.compile import (
+    Compiler,
+    GQLError,
+    Param,
+    collect_fields,
+    fragment_definitions,
+    q,
+    qt,
+    sql_str,
+)
 from gqlengine.metadata import Action, Model, Relationship
 from gqlengine.schema import ADMIN, RoleSchema, scalar_for
 
@@ -344,20 +353,7 @@ def _unwrapped(gtype: GraphQLType) -> GraphQLType:
 
 
 def _collect(nodes: list[gast.FieldNode], fragments: dict[str, Any]) -> dict[str, list[gast.FieldNode]]:
-    out: dict[str, list[gast.FieldNode]] = {}
-
-    def walk(sel: Any) -> None:
-        for s in sel.selections if sel else ():
-            if isinstance(s, gast.FieldNode):
-                out.setdefault((s.alias or s.name).value, []).append(s)
-            elif isinstance(s, gast.InlineFragmentNode):
-                walk(s.selection_set)
-            elif isinstance(s, gast.FragmentSpreadNode):
-                walk(fragments[s.name.value].selection_set)
-
-    for n in nodes:
-        walk(n.selection_set)
-    return out
+    return collect_fields([n.selection_set for n in nodes], fragments)
 
 
 def _jsonable(value: Any) -> Any:

@@ -104,6 +104,38 @@ def fragment_definitions(document: gast.DocumentNode) -> dict[str, gast.Fragment
     return {d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)}
 
 
+def collect_fields(
+    selection_sets: list[Any],
+    fragments: dict[str, gast.FragmentDefinitionNode],
+    included: Callable[[Any], bool] = lambda _: True,
+) -> dict[str, list[gast.FieldNode]]:
+    """The fields of the selection sets merged under one response key, grouped by response key (the
+    GraphQL spec's CollectFields). A fragment is expanded once per merged selection (the spec's
+    visitedFragments, shared by every node of the key) and a field node is listed once: fragments that
+    spread the next one twice, level after level, cost the size of the document instead of 2^levels."""
+    out: dict[str, list[gast.FieldNode]] = {}
+    visited: set[str] = set()
+    listed: set[int] = set()
+
+    def walk(selections: Any) -> None:
+        for sel in selections.selections if selections else ():
+            if not included(sel):
+                continue
+            if isinstance(sel, gast.FieldNode):
+                if id(sel) not in listed:
+                    listed.add(id(sel))
+                    out.setdefault((sel.alias or sel.name).value, []).append(sel)
+            elif isinstance(sel, gast.InlineFragmentNode):
+                walk(sel.selection_set)
+            elif isinstance(sel, gast.FragmentSpreadNode) and sel.name.value not in visited:
+                visited.add(sel.name.value)
+                walk(fragments[sel.name.value].selection_set)
+
+    for selection_set in selection_sets:
+        walk(selection_set)
+    return out
+
+
 def to_text(value: Any) -> str | None:
     if value is None:
         return None
@@ -324,21 +356,8 @@ class Compiler:
         return f"ARRAY[{', '.join(items)}]::{cast}[]"
 
     # ---- selections
-    def collect(
-        self, selections: Any, out: dict[str, list[gast.FieldNode]] | None = None
-    ) -> dict[str, list[gast.FieldNode]]:
-        out = {} if out is None else out
-        for sel in selections.selections if selections else ():
-            if not self._included(sel):
-                continue
-            if isinstance(sel, gast.FieldNode):
-                key = sel.alias.value if sel.alias else sel.name.value
-                out.setdefault(key, []).append(sel)
-            elif isinstance(sel, gast.InlineFragmentNode):
-                self.collect(sel.selection_set, out)
-            elif isinstance(sel, gast.FragmentSpreadNode):
-                self.collect(self.fragments[sel.name.value].selection_set, out)
-        return out
+    def collect(self, selections: Any) -> dict[str, list[gast.FieldNode]]:
+        return collect_fields([selections], self.fragments, self._included)
 
     def _included(self, sel: Any) -> bool:
         for d in sel.directives or ():
@@ -354,10 +373,7 @@ class Compiler:
         return {a.name.value: _ast_value(a.value) for a in nodes[0].arguments or ()}
 
     def sub(self, nodes: list[gast.FieldNode]) -> dict[str, list[gast.FieldNode]]:
-        out: dict[str, list[gast.FieldNode]] = {}
-        for n in nodes:
-            self.collect(n.selection_set, out)
-        return out
+        return collect_fields([n.selection_set for n in nodes], self.fragments, self._included)
 
     # ---- root
     def compile_operation(self, op: gast.OperationDefinitionNode) -> Compiled:
