@@ -36,6 +36,7 @@ from graphql import (
 from graphql.language import ast as gast
 from graphql.language.parser import parse_type
 
+from gqlengine.bodies import check_finite
 from gqlengine.compile import (
     Compiler,
     GQLError,
@@ -383,6 +384,8 @@ async def call_action(
     for name, arg in fdef.args.items():
         if name in given:
             inputs[name] = _jsonable(value_from_ast(given[name], arg.type, variables))
+            # A literal such as 1e400 reads as infinity, which the handler's JSON cannot carry.
+            check_finite(inputs[name], f"$.selectionSet.{action.name}.args.{name}")
     body = {
         "action": {"name": action.name},
         "input": inputs,

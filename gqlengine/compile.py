@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,7 +88,10 @@ def _ast_value(node: gast.ValueNode) -> Any:
     if isinstance(node, gast.IntValueNode):
         return int(node.value)
     if isinstance(node, gast.FloatValueNode):
-        return float(node.value)
+        value = float(node.value)
+        if not math.isfinite(value):  # 1e400: no column or JSON value holds it
+            raise GQLError(f"the number {node.value[:40]} is out of range (beyond a 64-bit float)")
+        return value
     if isinstance(node, gast.StringValueNode | gast.EnumValueNode):
         return node.value
     if isinstance(node, gast.BooleanValueNode):

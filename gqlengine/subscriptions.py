@@ -23,8 +23,9 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from gqlengine.auth import Session, resolve_session
+from gqlengine.bodies import loads
 from gqlengine.compile import GQLError
-from gqlengine.execute import Engine
+from gqlengine.execute import Engine, is_unavailable, unavailable
 
 log = logging.getLogger("gqlengine.subscriptions")
 
@@ -43,6 +44,7 @@ class _Connection:
         self.protocol = protocol
         self.operations: dict[str, asyncio.Task[None]] = {}
         self.lock = asyncio.Lock()  # one message at a time on the socket
+        self.client = ws.client.host if ws.client else None
 
     async def send(self, message: dict[str, Any]) -> None:
         async with self.lock:
@@ -67,7 +69,7 @@ class _Connection:
         """One operation: a live query until stopped, anything else answered once."""
         try:
             try:
-                operation, answer = await self.engine.prepare(body, session, headers)
+                operation, answer = await self.engine.prepare(body, session, headers, client=self.client)
             except GQLError as exc:
                 error = self.engine.error_body(exc, session)
                 await self.send_result(op_id, error)
@@ -101,7 +103,9 @@ class _Connection:
             return await answer()
         except GQLError as exc:
             return self.engine.error_body(exc, session)
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                return self.engine.error_body(unavailable(None), session)
             log.exception("unexpected error answering a websocket operation")
             return self.engine.error_body(GQLError("internal error", "unexpected"), None)
 
@@ -124,7 +128,10 @@ async def graphql_ws(ws: WebSocket) -> None:
     keep_alive: asyncio.Task[None] | None = None
     expiry: asyncio.Task[None] | None = None
     try:
-        init = json.loads(await ws.receive_text())
+        try:
+            init = loads(await ws.receive_text())
+        except GQLError:
+            init = None
         if not isinstance(init, dict) or init.get("type") != "connection_init":
             await ws.close(code=4400, reason="connection_init expected")
             return
@@ -148,8 +155,8 @@ async def graphql_ws(ws: WebSocket) -> None:
         start, stop = ("subscribe", "complete") if protocol == NEW else ("start", "stop")
         while True:
             try:
-                message = json.loads(await ws.receive_text())
-            except ValueError:
+                message = loads(await ws.receive_text())
+            except GQLError:  # not JSON, or JSON beyond the bounds on a request body
                 message = {}
             kind = message.get("type") if isinstance(message, dict) else None
             op_id = message.get("id") if isinstance(message, dict) else None
