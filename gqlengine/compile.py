@@ -353,6 +353,8 @@ class Compiler:
             return _once(f"{p}::text[]::{cast}[]", cast)
         if session_ok and _is_session_var(value):
             return _once(f"{self.param(Param('session', value.lower()))}::text::{cast}[]", cast)
+        if value is not None and not isinstance(value, list):  # input coercion: one value is a list of one
+            value = [value]
         if isinstance(value, list) and not any(isinstance(v, Var) for v in value):
             p = self.param(Param("lit", [to_text(v) for v in value], array=True))
             return _once(f"{p}::text[]::{cast}[]", cast)
@@ -403,6 +405,8 @@ class Compiler:
             if rf.kind == "update_many":
                 # One statement per entry, run in order: a later entry sees the earlier ones' changes.
                 updates = self.resolve(self.args(nodes).get("updates")) or []
+                if isinstance(updates, dict):  # GraphQL input coercion: one entry where a list is expected
+                    updates = [updates]
                 one = dataclasses.replace(rf, kind="update")
                 plans = [self.mutation(one, self.resolve(u) or {}, nodes) for u in updates]
                 items.append(RootItem(alias, "mutation_many", value=plans))
@@ -1038,9 +1042,13 @@ class Compiler:
                 rel = t.relationships[key]
                 target = self.rs.views[rel.target]
                 ta = self.alias()
-                pre = f"{self.join_cond(rel, alias, ta)} AND {self.perm_filter(target, ta)}"
 
-                def wrapper(e: str, rel: Any = rel, ta: str = ta, pre: str = pre, outer: Any = wrap) -> str:
+                # The permission filter is compiled only for an order expression that uses it: its
+                # parameters would otherwise be sent unused (`order_by: {rel: {}}` was a database error).
+                def wrapper(
+                    e: str, rel: Any = rel, target: Any = target, ta: str = ta, outer: Any = wrap
+                ) -> str:
+                    pre = f"{self.join_cond(rel, alias, ta)} AND {self.perm_filter(target, ta)}"
                     inner = f"(SELECT {e} FROM {qt(rel.target)} AS {ta} WHERE {pre} LIMIT 1)"
                     return outer(inner) if outer else inner
 
@@ -1050,6 +1058,9 @@ class Compiler:
             ):
                 base = key[: -len("_aggregate")]
                 ta = self.alias()
+                specs = {fn: spec for fn, spec in value.items() if _orders(self.resolve(spec))}
+                if not specs:
+                    continue  # nothing to order by: no permission filter (and its parameters) either
                 if base in t.relationships:
                     rel = t.relationships[base]
                     target = self.rs.views[rel.target]
@@ -1062,10 +1073,8 @@ class Compiler:
                     assert cf.returns_table is not None
                     target = self.rs.views[cf.returns_table]
                     src = f"FROM {self.function_call(cf, alias)} AS {ta} WHERE {self.perm_filter(target, ta)}"
-                for fn, spec in value.items():
+                for fn, spec in specs.items():
                     spec = self.resolve(spec)
-                    if spec is None:
-                        continue
                     if fn == "count":
                         exprs = [(f"(SELECT count(*) {src})", spec)]
                     else:
@@ -1420,6 +1429,13 @@ def json_path(path: str) -> list[str | int]:
         out.append(int(m[2]) if m[2] is not None else next(g for g in (m[1], m[3], m[4]) if g is not None))
         pos = m.end()
     return out
+
+
+def _orders(spec: Any) -> bool:
+    """Whether an aggregate's order_by entry orders by anything (`count: asc`, or a column's direction)."""
+    if isinstance(spec, dict):
+        return any(d is not None for d in spec.values())
+    return spec is not None
 
 
 def _agg_sql(fn: str, e: str) -> str:

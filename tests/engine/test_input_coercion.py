@@ -1,0 +1,40 @@
+"""Inputs the GraphQL fuzz suite found mishandled. Input coercion: one value where a list is expected is a list of that one value (found by the
+GraphQL fuzz suite: `updates: {…}` was an `unexpected` error, `_in: "x"` compared with each character)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+async def test_update_many_takes_one_entry_without_a_list(gql: Callable[..., Any]) -> None:
+    q = """mutation { update_article_many(updates: {where: {id: {_eq: 1}}, _set: {views: 101}}) {
+        affected_rows returning { id views } } }"""
+    r = await gql(q, admin=True)
+    assert r == {
+        "data": {"update_article_many": [{"affected_rows": 1, "returning": [{"id": 1, "views": 101}]}]}
+    }
+    await gql("mutation { update_article_by_pk(pk_columns: {id: 1}, _set: {views: 100}) { id } }", admin=True)
+
+
+async def test_in_takes_one_value_without_a_list(gql: Callable[..., Any]) -> None:
+    r = await gql('{ author(where: {name: {_in: "Ada"}}) { name } }', admin=True)
+    assert r == {"data": {"author": [{"name": "Ada"}]}}
+    r = await gql('{ author(where: {name: {_nin: "Ada"}}, order_by: {id: asc}) { name } }', admin=True)
+    assert r == {"data": {"author": [{"name": "Bob"}, {"name": "Cyd"}, {"name": "Dee"}]}}
+
+
+async def test_an_empty_order_by_on_a_relationship_orders_by_nothing(gql: Callable[..., Any]) -> None:
+    # The relationship's permission filter was compiled anyway and its parameters sent unused: a
+    # database error (`unexpected`) for any role with a filter on the related table.
+    # Anonymous: author's filter has a literal (`is_active: {_eq: true}`), a parameter of its own.
+    for table, order_by, role in (
+        ("article", "{author: {}}", None),
+        ("article", "{author: {id: null}}", None),
+        ("author", "{articles_aggregate: {}}", "user"),
+        ("author", "[{articles_aggregate: {max: {views: null}}}, {id: asc}]", "user"),
+    ):
+        claims = {"role": role, "org": "acme"} if role else {}
+        r = await gql(f"{{ {table}(order_by: {order_by}, limit: 2) {{ id }} }}", **claims)
+        assert "errors" not in r, (order_by, r)
+        assert len(r["data"][table]) == 2
