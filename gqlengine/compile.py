@@ -278,6 +278,13 @@ def _once(expr: str, cast: str) -> str:
     return f"(SELECT {expr})" if cast.lower() in _STABLE_INPUT else expr
 
 
+def _once_array(expr: str, cast: str) -> str:
+    """`_once` for an array: cast again outside the init plan, or `x = ANY((SELECT …))` reads as the
+    subquery form of ANY and compares `x` with the whole array (`_in` on a timestamptz column failed)."""
+    wrapped = _once(expr, cast)
+    return wrapped if wrapped == expr else f"{wrapped}::{cast}[]"
+
+
 class Compiler:
     def __init__(
         self,
@@ -350,14 +357,14 @@ class Compiler:
         if isinstance(value, Var):
             null_error = value.null_error if isinstance(value, NonNullVar) else None
             p = self.param(Param("var", value.name, array=True, null_error=null_error))
-            return _once(f"{p}::text[]::{cast}[]", cast)
+            return _once_array(f"{p}::text[]::{cast}[]", cast)
         if session_ok and _is_session_var(value):
-            return _once(f"{self.param(Param('session', value.lower()))}::text::{cast}[]", cast)
+            return _once_array(f"{self.param(Param('session', value.lower()))}::text::{cast}[]", cast)
         if value is not None and not isinstance(value, list):  # input coercion: one value is a list of one
             value = [value]
         if isinstance(value, list) and not any(isinstance(v, Var) for v in value):
             p = self.param(Param("lit", [to_text(v) for v in value], array=True))
-            return _once(f"{p}::text[]::{cast}[]", cast)
+            return _once_array(f"{p}::text[]::{cast}[]", cast)
         items = [self.scalar(v, cast, session_ok) for v in value or []]
         return f"ARRAY[{', '.join(items)}]::{cast}[]"
 

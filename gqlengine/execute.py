@@ -125,6 +125,15 @@ class _DropUndefined(Visitor):
         return self._drop(node)
 
 
+class _NoEmptySelections(Visitor):
+    """graphql-core parses `{ }`; the GraphQL grammar (and Hasura's parser) does not: a selection set
+    selects something (an empty one compiled to SQL PostgreSQL refused)."""
+
+    def enter_selection_set(self, node: gast.SelectionSetNode, *_: Any) -> None:
+        if not node.selections:
+            raise GraphQLError("Syntax Error: Expected Name, found '}'.")
+
+
 def _without_undefined(entry: _CacheEntry, names: frozenset[str], op_name: str | None) -> _CacheEntry:
     variant = entry.without.get(names)
     if variant is None:
@@ -357,6 +366,7 @@ class Engine:
     def _parsed_entry(rs: RoleSchema, query: str, op_name: str | None) -> _CacheEntry:
         try:
             document = parse(query, max_tokens=MAX_TOKENS)
+            visit(document, _NoEmptySelections())
         except GraphQLError as exc:
             raise GQLError("not a valid graphql query", "validation-failed", "$.query") from exc
         op: gast.OperationDefinitionNode | None = None

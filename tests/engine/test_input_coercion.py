@@ -38,3 +38,24 @@ async def test_an_empty_order_by_on_a_relationship_orders_by_nothing(gql: Callab
         r = await gql(f"{{ {table}(order_by: {order_by}, limit: 2) {{ id }} }}", **claims)
         assert "errors" not in r, (order_by, r)
         assert len(r["data"][table]) == 2
+
+
+async def test_an_in_list_on_a_timestamp_column(gql: Callable[..., Any]) -> None:
+    # A literal list for `_in` on a column whose cast depends on session settings (timestamptz, date):
+    # `= ANY((SELECT …))` was read as ANY's subquery form, a database error.
+    q = '{ author(where: {created_at: {_in: ["2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z"]}}) { id } }'
+    r = await gql(q, role="user", org="acme")
+    assert r == {"data": {"author": [{"id": 1}, {"id": 2}]}}
+
+
+async def test_an_empty_selection_set_is_not_a_valid_query(gql: Callable[..., Any]) -> None:
+    for q in ("{ author { } }", "{ author { ... on author { } } }", "{ author_aggregate { aggregate { } } }"):
+        r = await gql(q, admin=True)
+        assert r == {
+            "errors": [
+                {
+                    "message": "not a valid graphql query",
+                    "extensions": {"path": "$.query", "code": "validation-failed"},
+                }
+            ]
+        }, q
