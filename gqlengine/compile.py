@@ -821,7 +821,10 @@ class Compiler:
                 "constraint-error",
                 f"{self.args_path()}.on_conflict",
             )
-        columns = [self.resolve(c) for c in self.resolve(conflict.get("update_columns")) or []]
+        update_columns = self.resolve(conflict.get("update_columns")) or []
+        if isinstance(update_columns, str):  # input coercion: one column is a list of one
+            update_columns = [update_columns]
+        columns = [self.resolve(c) for c in update_columns]
         if "_PLACEHOLDER" in columns:  # the enum's stand-in when the role may update no column
             raise GQLError("erroneous column name", "validation-failed", f"{self.args_path()}.on_conflict")
         target = f" ON CONFLICT ON CONSTRAINT {q(constraint)}"
@@ -1167,9 +1170,11 @@ class Compiler:
             inner.append(f"row_number() OVER ({inner_order.strip()}) AS rn")
         if not inner:
             inner.append("1 AS _one")
+        # GROUP BY (): one answer however many rows, also when nothing selected aggregates them
+        # (`{ x_aggregate { __typename } }` was "more than one row returned by a subquery").
         return (
             f"(SELECT {_json_object(pairs)} FROM (SELECT {distinct}{', '.join(inner)} {fw}"
-            f"{inner_order}{limit}{offset}) AS {a}s)"
+            f"{inner_order}{limit}{offset}) AS {a}s GROUP BY ())"
         )
 
     def aggregate_fields(

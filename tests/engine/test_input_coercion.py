@@ -59,3 +59,25 @@ async def test_an_empty_selection_set_is_not_a_valid_query(gql: Callable[..., An
                 }
             ]
         }, q
+
+
+async def test_an_aggregate_selecting_only_its_typename(gql: Callable[..., Any]) -> None:
+    # Nothing aggregated the rows: "more than one row returned by a subquery" (`unexpected`).
+    for q, expected in (
+        ("{ article_aggregate { __typename } }", {"__typename": "article_aggregate"}),
+        (
+            "{ article_aggregate { aggregate { __typename } } }",
+            {"aggregate": {"__typename": "article_aggregate_fields"}},
+        ),
+        (
+            '{ article_aggregate(where: {title: {_eq: "none"}}) { t: __typename } }',
+            {"t": "article_aggregate"},
+        ),
+    ):
+        assert await gql(q, admin=True) == {"data": {"article_aggregate": expected}}, q
+
+
+async def test_on_conflict_takes_one_update_column_without_a_list(gql: Callable[..., Any]) -> None:
+    q = """mutation { insert_author_one(object: {id: 1, name: "Ada", org: "acme"},
+        on_conflict: {constraint: author_pkey, update_columns: name}) { id name } }"""
+    assert await gql(q, admin=True) == {"data": {"insert_author_one": {"id": 1, "name": "Ada"}}}
