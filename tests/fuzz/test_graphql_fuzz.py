@@ -39,7 +39,7 @@ from tests.e2e.conftest import DEFAULT_ADMIN_SECRET, DEFAULT_JWT_KEY, Api, engin
 from tests.servers import free_port, serving
 
 SEED = int(os.environ.get("CREDITS_FUZZ_SEED", "20261202"))
-EXAMPLES = int(os.environ.get("CREDITS_FUZZ_EXAMPLES", "30"))  # per role
+EXAMPLES = int(os.environ.get("CREDITS_FUZZ_EXAMPLES", "60"))  # per role
 ORG = "org_pro"
 ROLES = ("anonymous", "viewer", "member", "org_admin", "owner")
 # Action root fields call the actions service, which the actions fuzz covers; this one stays in the engine.
