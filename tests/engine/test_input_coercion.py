@@ -1,5 +1,8 @@
-"""Inputs the GraphQL fuzz suite found mishandled. Input coercion: one value where a list is expected is a list of that one value (found by the
-GraphQL fuzz suite: `updates: {…}` was an `unexpected` error, `_in: "x"` compared with each character)."""
+"""Inputs the GraphQL fuzz suite found mishandled, each once an `unexpected` error or a wrong answer.
+
+Input coercion (one value where a list is expected is a list of that one value): `updates: {…}`,
+`_in: "x"` (compared with each character), `update_columns: name`. Also empty order_by objects, `_in` on
+timestamptz columns, aggregates selecting only `__typename`, and empty selection sets."""
 
 from __future__ import annotations
 
