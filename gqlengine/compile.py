@@ -278,6 +278,10 @@ def _once(expr: str, cast: str) -> str:
     return f"(SELECT {expr})" if cast.lower() in _STABLE_INPUT else expr
 
 
+# Far above any answer a client reads (the member dashboard compiles about 30 fields).
+MAX_COMPILED_FIELDS = 50_000
+
+
 def _once_array(expr: str, cast: str) -> str:
     """`_once` for an array: cast again outside the init plan, or `x = ANY((SELECT …))` reads as the
     subquery form of ANY and compares `x` with the whole array (`_in` on a timestamptz column failed)."""
@@ -303,6 +307,7 @@ class Compiler:
         self.structural: set[str] = set()
         self.fragments = fragment_definitions(document)
         self.n = 0
+        self.compiled_fields = 0  # fields written into the statement so far (MAX_COMPILED_FIELDS)
         self.path: list[str] = []  # response keys from the root to the field being compiled (for errors)
 
     def args_path(self) -> str:
@@ -892,6 +897,13 @@ class Compiler:
         return e
 
     def row_json(self, view: TableView, alias: str, fields: dict[str, list[gast.FieldNode]]) -> str:
+        # Fragments spread under different response keys (`a { ...F } b { ...F }`, level after level) ask
+        # for an answer exponential in the document; roles without api limits (admin) meet this bound.
+        self.compiled_fields += len(fields)
+        if self.compiled_fields > MAX_COMPILED_FIELDS:
+            raise GQLError(
+                f"the operation selects more than {MAX_COMPILED_FIELDS} fields", "validation-failed", "$"
+            )
         pairs: list[str] = []
         t = view.tracked
         for key, nodes in fields.items():
