@@ -36,7 +36,17 @@ from graphql import (
 from graphql.language import ast as gast
 from graphql.language.parser import parse_type
 
-from gqlengine.compile import Compiler, GQLError, Param, fragment_definitions, q, qt, sql_str
+from gqlengine.bodies import check_finite
+from gqlengine.compile import (
+    Compiler,
+    GQLError,
+    Param,
+    collect_fields,
+    fragment_definitions,
+    q,
+    qt,
+    sql_str,
+)
 from gqlengine.metadata import Action, Model, Relationship
 from gqlengine.schema import ADMIN, RoleSchema, scalar_for
 
@@ -344,20 +354,7 @@ def _unwrapped(gtype: GraphQLType) -> GraphQLType:
 
 
 def _collect(nodes: list[gast.FieldNode], fragments: dict[str, Any]) -> dict[str, list[gast.FieldNode]]:
-    out: dict[str, list[gast.FieldNode]] = {}
-
-    def walk(sel: Any) -> None:
-        for s in sel.selections if sel else ():
-            if isinstance(s, gast.FieldNode):
-                out.setdefault((s.alias or s.name).value, []).append(s)
-            elif isinstance(s, gast.InlineFragmentNode):
-                walk(s.selection_set)
-            elif isinstance(s, gast.FragmentSpreadNode):
-                walk(fragments[s.name.value].selection_set)
-
-    for n in nodes:
-        walk(n.selection_set)
-    return out
+    return collect_fields([n.selection_set for n in nodes], fragments)
 
 
 def _jsonable(value: Any) -> Any:
@@ -387,6 +384,8 @@ async def call_action(
     for name, arg in fdef.args.items():
         if name in given:
             inputs[name] = _jsonable(value_from_ast(given[name], arg.type, variables))
+            # A literal such as 1e400 reads as infinity, which the handler's JSON cannot carry.
+            check_finite(inputs[name], f"$.selectionSet.{action.name}.args.{name}")
     body = {
         "action": {"name": action.name},
         "input": inputs,

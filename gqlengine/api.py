@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import uuid
 from typing import Any
 
 from starlette.requests import Request
@@ -12,44 +14,65 @@ from starlette.routing import Route, WebSocketRoute
 
 from gqlengine import __version__
 from gqlengine.auth import resolve_session
+from gqlengine.bodies import MAX_ADMIN_BODY_BYTES, MAX_GRAPHQL_BODY_BYTES, BodyTooLarge, read_json
 from gqlengine.compile import GQLError
-from gqlengine.execute import Engine
+from gqlengine.execute import Engine, is_unavailable
 from gqlengine.metadata_api import AdminError, handle_metadata, handle_query_v1, handle_query_v2
 from gqlengine.subscriptions import graphql_ws
 
 JSON_TYPE = "application/json; charset=utf-8"
+log = logging.getLogger("gqlengine")
 
 
 def _engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-async def _json_body(request: Request) -> Any:
-    raw = await request.body()
+async def _json_body(request: Request, limit: int = MAX_ADMIN_BODY_BYTES) -> Any:
     try:
-        return json.loads(raw)
-    except ValueError as exc:
-        raise GQLError("Error in $: Failed reading: not a valid json value", "invalid-json", "$") from exc
+        return await read_json(request, limit)
+    except BodyTooLarge as exc:
+        raise GQLError(str(exc), "bad-request", "$") from exc
+
+
+def _request_id(request: Request) -> str:
+    """The client's x-request-id, as Hasura keeps it, else a new one; answers carry it back."""
+    given = request.headers.get("x-request-id", "")
+    return given if 0 < len(given) <= 128 else str(uuid.uuid4())
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 async def graphql(request: Request) -> Response:
     engine = _engine(request)
+    request_id = _request_id(request)
+    headers = {"x-request-id": request_id}
     try:
-        body = await _json_body(request)
+        body = await read_json(request, MAX_GRAPHQL_BODY_BYTES)
+    except BodyTooLarge as exc:
+        error = {"message": str(exc), "extensions": {"path": "$", "code": "bad-request"}}
+        return JSONResponse({"errors": [error]}, status_code=413, headers=headers)
     except GQLError as exc:
-        return Response('{"errors":[' + json.dumps(exc.to_json()) + "]}", media_type=JSON_TYPE)
-    text = await engine.graphql(body, dict(request.headers))
-    return Response(text, media_type=JSON_TYPE)
+        text = '{"errors":[' + json.dumps(exc.to_json()) + "]}"
+        return Response(text, media_type=JSON_TYPE, headers=headers)
+    text = await engine.graphql(body, dict(request.headers), request_id=request_id, client=_client(request))
+    return Response(text, media_type=JSON_TYPE, headers=headers)
 
 
 async def graphql_v1alpha1(request: Request) -> Response:
     """The legacy endpoint: same answers, but errors use real HTTP statuses."""
     engine = _engine(request)
+    request_id = _request_id(request)
     try:
-        body = await _json_body(request)
+        body = await read_json(request, MAX_GRAPHQL_BODY_BYTES)
+    except BodyTooLarge as exc:
+        error = {"message": str(exc), "extensions": {"path": "$", "code": "bad-request"}}
+        return JSONResponse({"errors": [error]}, status_code=413)
     except GQLError as exc:
         return JSONResponse({"errors": [exc.to_json()]}, status_code=400)
-    text = await engine.graphql(body, dict(request.headers))
+    text = await engine.graphql(body, dict(request.headers), request_id=request_id, client=_client(request))
     status = 200
     if text.startswith('{"errors"'):
         code = json.loads(text)["errors"][0].get("extensions", {}).get("code")
@@ -78,6 +101,12 @@ async def _admin_call(request: Request, handler: Any) -> Response:
         return JSONResponse(
             {"path": "$.args", "error": f"invalid arguments: {exc}", "code": "parse-failed"}, status_code=400
         )
+    except Exception as exc:  # Hasura's JSON error shape, never a plain-text 500
+        if is_unavailable(exc):
+            error = {"path": "$", "error": "database unavailable, retry later", "code": "postgres-error"}
+            return JSONResponse(error, status_code=503)
+        log.exception("unexpected error serving %s", request.url.path)
+        return JSONResponse({"path": "$", "error": "internal error", "code": "unexpected"}, status_code=500)
     return Response(json.dumps(result), media_type=JSON_TYPE)
 
 

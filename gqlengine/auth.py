@@ -27,6 +27,12 @@ class Session:
     variables: dict[str, str] = field(default_factory=dict)
     # Admin-secret requests with `x-hasura-use-backend-only-permissions: true` see backend_only mutations.
     backend_only: bool = False
+    # The `exp` of the very JWT this session was verified from (None: no JWT, or a token without `exp`).
+    # A long-lived connection ends then; reading it from the headers again could pick a different token.
+    expires_at: float | None = None
+
+    def expired(self, now: float | None = None) -> bool:
+        return self.expires_at is not None and (time.time() if now is None else now) >= self.expires_at
 
     @property
     def is_admin(self) -> bool:
@@ -152,22 +158,23 @@ def _claim_value(v: Any) -> str:
 VERIFIED_TOKENS = 4096
 
 
-def _verified_payload(token: str, conf: JWTConfig) -> dict[str, Any]:
+def _verified_payload(token: str, conf: JWTConfig) -> tuple[dict[str, Any], float | None]:
+    """The token's verified payload and its expiry (`exp`, None when it has none)."""
     hit = conf.verified.get(token)
     if hit is not None:
         payload, exp = hit
         if exp is None or time.time() < exp + conf.leeway:
             conf.verified.move_to_end(token)
-            return payload
+            return payload, exp
         del conf.verified[token]
     payload = _decode(token, conf)
-    exp = payload.get("exp")
-    # A token not valid yet (nbf) was refused above; only numeric expiries are trusted for the cache.
-    if exp is None or isinstance(exp, int | float):
-        conf.verified[token] = (payload, None if exp is None else float(exp))
-        if len(conf.verified) > VERIFIED_TOKENS:
-            conf.verified.popitem(last=False)
-    return payload
+    raw_exp = payload.get("exp")
+    # PyJWT refuses a non-numeric `exp`, so a verified payload's `exp` is a number or absent.
+    exp = float(raw_exp) if isinstance(raw_exp, int | float) else None
+    conf.verified[token] = (payload, exp)
+    if len(conf.verified) > VERIFIED_TOKENS:
+        conf.verified.popitem(last=False)
+    return payload, exp
 
 
 def _decode(token: str, conf: JWTConfig) -> dict[str, Any]:
@@ -207,7 +214,7 @@ def _json_kind(value: Any) -> str:
 
 
 def _from_jwt(token: str, headers: dict[str, str], conf: JWTConfig) -> Session:
-    payload = _verified_payload(token, conf)
+    payload, exp = _verified_payload(token, conf)
     claims = _claims_of(payload, conf)
     # In Hasura's order: the allowed roles, then the default role.
     allowed = claims.get("x-hasura-allowed-roles")
@@ -230,7 +237,7 @@ def _from_jwt(token: str, headers: dict[str, str], conf: JWTConfig) -> Session:
         for k, v in claims.items()
         if k.startswith("x-hasura-") and k not in ("x-hasura-default-role", "x-hasura-allowed-roles")
     }
-    return Session(role, variables)
+    return Session(role, variables, expires_at=None if exp is None else exp + conf.leeway)
 
 
 def resolve_session(config: AuthConfig, raw_headers: dict[str, str]) -> Session:

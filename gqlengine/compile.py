@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,7 +88,10 @@ def _ast_value(node: gast.ValueNode) -> Any:
     if isinstance(node, gast.IntValueNode):
         return int(node.value)
     if isinstance(node, gast.FloatValueNode):
-        return float(node.value)
+        value = float(node.value)
+        if not math.isfinite(value):  # 1e400: no column or JSON value holds it
+            raise GQLError(f"the number {node.value[:40]} is out of range (beyond a 64-bit float)")
+        return value
     if isinstance(node, gast.StringValueNode | gast.EnumValueNode):
         return node.value
     if isinstance(node, gast.BooleanValueNode):
@@ -102,6 +106,38 @@ def _ast_value(node: gast.ValueNode) -> Any:
 def fragment_definitions(document: gast.DocumentNode) -> dict[str, gast.FragmentDefinitionNode]:
     """The document's fragments by name."""
     return {d.name.value: d for d in document.definitions if isinstance(d, gast.FragmentDefinitionNode)}
+
+
+def collect_fields(
+    selection_sets: list[Any],
+    fragments: dict[str, gast.FragmentDefinitionNode],
+    included: Callable[[Any], bool] = lambda _: True,
+) -> dict[str, list[gast.FieldNode]]:
+    """The fields of the selection sets merged under one response key, grouped by response key (the
+    GraphQL spec's CollectFields). A fragment is expanded once per merged selection (the spec's
+    visitedFragments, shared by every node of the key) and a field node is listed once: fragments that
+    spread the next one twice, level after level, cost the size of the document instead of 2^levels."""
+    out: dict[str, list[gast.FieldNode]] = {}
+    visited: set[str] = set()
+    listed: set[int] = set()
+
+    def walk(selections: Any) -> None:
+        for sel in selections.selections if selections else ():
+            if not included(sel):
+                continue
+            if isinstance(sel, gast.FieldNode):
+                if id(sel) not in listed:
+                    listed.add(id(sel))
+                    out.setdefault((sel.alias or sel.name).value, []).append(sel)
+            elif isinstance(sel, gast.InlineFragmentNode):
+                walk(sel.selection_set)
+            elif isinstance(sel, gast.FragmentSpreadNode) and sel.name.value not in visited:
+                visited.add(sel.name.value)
+                walk(fragments[sel.name.value].selection_set)
+
+    for selection_set in selection_sets:
+        walk(selection_set)
+    return out
 
 
 def to_text(value: Any) -> str | None:
@@ -242,6 +278,17 @@ def _once(expr: str, cast: str) -> str:
     return f"(SELECT {expr})" if cast.lower() in _STABLE_INPUT else expr
 
 
+# Far above any answer a client reads (the member dashboard compiles about 30 fields).
+MAX_COMPILED_FIELDS = 50_000
+
+
+def _once_array(expr: str, cast: str) -> str:
+    """`_once` for an array: cast again outside the init plan, or `x = ANY((SELECT …))` reads as the
+    subquery form of ANY and compares `x` with the whole array (`_in` on a timestamptz column failed)."""
+    wrapped = _once(expr, cast)
+    return wrapped if wrapped == expr else f"{wrapped}::{cast}[]"
+
+
 class Compiler:
     def __init__(
         self,
@@ -260,6 +307,7 @@ class Compiler:
         self.structural: set[str] = set()
         self.fragments = fragment_definitions(document)
         self.n = 0
+        self.compiled_fields = 0  # fields written into the statement so far (MAX_COMPILED_FIELDS)
         self.path: list[str] = []  # response keys from the root to the field being compiled (for errors)
 
     def args_path(self) -> str:
@@ -314,31 +362,20 @@ class Compiler:
         if isinstance(value, Var):
             null_error = value.null_error if isinstance(value, NonNullVar) else None
             p = self.param(Param("var", value.name, array=True, null_error=null_error))
-            return _once(f"{p}::text[]::{cast}[]", cast)
+            return _once_array(f"{p}::text[]::{cast}[]", cast)
         if session_ok and _is_session_var(value):
-            return _once(f"{self.param(Param('session', value.lower()))}::text::{cast}[]", cast)
+            return _once_array(f"{self.param(Param('session', value.lower()))}::text::{cast}[]", cast)
+        if value is not None and not isinstance(value, list):  # input coercion: one value is a list of one
+            value = [value]
         if isinstance(value, list) and not any(isinstance(v, Var) for v in value):
             p = self.param(Param("lit", [to_text(v) for v in value], array=True))
-            return _once(f"{p}::text[]::{cast}[]", cast)
+            return _once_array(f"{p}::text[]::{cast}[]", cast)
         items = [self.scalar(v, cast, session_ok) for v in value or []]
         return f"ARRAY[{', '.join(items)}]::{cast}[]"
 
     # ---- selections
-    def collect(
-        self, selections: Any, out: dict[str, list[gast.FieldNode]] | None = None
-    ) -> dict[str, list[gast.FieldNode]]:
-        out = {} if out is None else out
-        for sel in selections.selections if selections else ():
-            if not self._included(sel):
-                continue
-            if isinstance(sel, gast.FieldNode):
-                key = sel.alias.value if sel.alias else sel.name.value
-                out.setdefault(key, []).append(sel)
-            elif isinstance(sel, gast.InlineFragmentNode):
-                self.collect(sel.selection_set, out)
-            elif isinstance(sel, gast.FragmentSpreadNode):
-                self.collect(self.fragments[sel.name.value].selection_set, out)
-        return out
+    def collect(self, selections: Any) -> dict[str, list[gast.FieldNode]]:
+        return collect_fields([selections], self.fragments, self._included)
 
     def _included(self, sel: Any) -> bool:
         for d in sel.directives or ():
@@ -354,10 +391,7 @@ class Compiler:
         return {a.name.value: _ast_value(a.value) for a in nodes[0].arguments or ()}
 
     def sub(self, nodes: list[gast.FieldNode]) -> dict[str, list[gast.FieldNode]]:
-        out: dict[str, list[gast.FieldNode]] = {}
-        for n in nodes:
-            self.collect(n.selection_set, out)
-        return out
+        return collect_fields([n.selection_set for n in nodes], self.fragments, self._included)
 
     # ---- root
     def compile_operation(self, op: gast.OperationDefinitionNode) -> Compiled:
@@ -383,6 +417,8 @@ class Compiler:
             if rf.kind == "update_many":
                 # One statement per entry, run in order: a later entry sees the earlier ones' changes.
                 updates = self.resolve(self.args(nodes).get("updates")) or []
+                if isinstance(updates, dict):  # GraphQL input coercion: one entry where a list is expected
+                    updates = [updates]
                 one = dataclasses.replace(rf, kind="update")
                 plans = [self.mutation(one, self.resolve(u) or {}, nodes) for u in updates]
                 items.append(RootItem(alias, "mutation_many", value=plans))
@@ -790,7 +826,10 @@ class Compiler:
                 "constraint-error",
                 f"{self.args_path()}.on_conflict",
             )
-        columns = [self.resolve(c) for c in self.resolve(conflict.get("update_columns")) or []]
+        update_columns = self.resolve(conflict.get("update_columns")) or []
+        if isinstance(update_columns, str):  # input coercion: one column is a list of one
+            update_columns = [update_columns]
+        columns = [self.resolve(c) for c in update_columns]
         if "_PLACEHOLDER" in columns:  # the enum's stand-in when the role may update no column
             raise GQLError("erroneous column name", "validation-failed", f"{self.args_path()}.on_conflict")
         target = f" ON CONFLICT ON CONSTRAINT {q(constraint)}"
@@ -867,6 +906,13 @@ class Compiler:
         )
 
     def row_json(self, view: TableView, alias: str, fields: dict[str, list[gast.FieldNode]]) -> str:
+        # Fragments spread under different response keys (`a { ...F } b { ...F }`, level after level) ask
+        # for an answer exponential in the document; roles without api limits (admin) meet this bound.
+        self.compiled_fields += len(fields)
+        if self.compiled_fields > MAX_COMPILED_FIELDS:
+            raise GQLError(
+                f"the operation selects more than {MAX_COMPILED_FIELDS} fields", "validation-failed", "$"
+            )
         pairs: list[str] = []
         t = view.tracked
         for key, nodes in fields.items():
@@ -1029,9 +1075,13 @@ class Compiler:
                 rel = t.relationships[key]
                 target = self.rs.views[rel.target]
                 ta = self.alias()
-                pre = f"{self.join_cond(rel, alias, ta)} AND {self.perm_filter(target, ta)}"
 
-                def wrapper(e: str, rel: Any = rel, ta: str = ta, pre: str = pre, outer: Any = wrap) -> str:
+                # The permission filter is compiled only for an order expression that uses it: its
+                # parameters would otherwise be sent unused (`order_by: {rel: {}}` was a database error).
+                def wrapper(
+                    e: str, rel: Any = rel, target: Any = target, ta: str = ta, outer: Any = wrap
+                ) -> str:
+                    pre = f"{self.join_cond(rel, alias, ta)} AND {self.perm_filter(target, ta)}"
                     inner = f"(SELECT {e} FROM {qt(rel.target)} AS {ta} WHERE {pre} LIMIT 1)"
                     return outer(inner) if outer else inner
 
@@ -1041,6 +1091,9 @@ class Compiler:
             ):
                 base = key[: -len("_aggregate")]
                 ta = self.alias()
+                specs = {fn: spec for fn, spec in value.items() if _orders(self.resolve(spec))}
+                if not specs:
+                    continue  # nothing to order by: no permission filter (and its parameters) either
                 if base in t.relationships:
                     rel = t.relationships[base]
                     target = self.rs.views[rel.target]
@@ -1053,10 +1106,8 @@ class Compiler:
                     assert cf.returns_table is not None
                     target = self.rs.views[cf.returns_table]
                     src = f"FROM {self.function_call(cf, alias)} AS {ta} WHERE {self.perm_filter(target, ta)}"
-                for fn, spec in value.items():
+                for fn, spec in specs.items():
                     spec = self.resolve(spec)
-                    if spec is None:
-                        continue
                     if fn == "count":
                         exprs = [(f"(SELECT count(*) {src})", spec)]
                     else:
@@ -1142,9 +1193,11 @@ class Compiler:
             inner.append(f"row_number() OVER ({inner_order.strip()}) AS rn")
         if not inner:
             inner.append("1 AS _one")
+        # GROUP BY (): one answer however many rows, also when nothing selected aggregates them
+        # (`{ x_aggregate { __typename } }` was "more than one row returned by a subquery").
         return (
             f"(SELECT {_json_object(pairs)} FROM (SELECT {distinct}{', '.join(inner)} {fw}"
-            f"{inner_order}{limit}{offset}) AS {a}s)"
+            f"{inner_order}{limit}{offset}) AS {a}s GROUP BY ())"
         )
 
     def aggregate_fields(
@@ -1411,6 +1464,13 @@ def json_path(path: str) -> list[str | int]:
         out.append(int(m[2]) if m[2] is not None else next(g for g in (m[1], m[3], m[4]) if g is not None))
         pos = m.end()
     return out
+
+
+def _orders(spec: Any) -> bool:
+    """Whether an aggregate's order_by entry orders by anything (`count: asc`, or a column's direction)."""
+    if isinstance(spec, dict):
+        return any(d is not None for d in spec.values())
+    return spec is not None
 
 
 def _agg_sql(fn: str, e: str) -> str:

@@ -91,7 +91,11 @@ def _walk(
             for i, v in enumerate(node.values):
                 value(v, f"{path}[{i}]")
 
-    def selections(sel: Any, path: str, seen: frozenset[str]) -> None:
+    # A fragment is walked once, at its first use: its nodes keep the first path anyway (setdefault), and
+    # walking it again at every spread would cost 2^levels for fragments that spread the next one twice.
+    walked: set[str] = set()
+
+    def selections(sel: Any, path: str) -> None:
         for s in sel.selections if sel else ():
             if isinstance(s, gast.FieldNode):
                 p = f"{path}.selectionSet.{(s.alias or s.name).value}"
@@ -100,16 +104,17 @@ def _walk(
                     ap = f"{p}.args.{a.name.value}"
                     paths.setdefault(id(a), ap)
                     value(a.value, ap)
-                selections(s.selection_set, p, seen)
+                selections(s.selection_set, p)
             elif isinstance(s, gast.InlineFragmentNode):
-                selections(s.selection_set, path, seen)
+                selections(s.selection_set, path)
             elif isinstance(s, gast.FragmentSpreadNode):
                 paths.setdefault(id(s), path)
                 frag = fragments.get(s.name.value)
-                if frag is not None and s.name.value not in seen:
-                    selections(frag.selection_set, path, seen | {s.name.value})
+                if frag is not None and s.name.value not in walked:
+                    walked.add(s.name.value)
+                    selections(frag.selection_set, path)
 
-    selections(op.selection_set, "$", frozenset())
+    selections(op.selection_set, "$")
     return paths
 
 

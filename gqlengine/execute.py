@@ -5,14 +5,16 @@ request path (auth → plan → bind → one SQL round trip → JSON splice).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import asyncpg
 from graphql import (
@@ -36,11 +38,17 @@ from gqlengine.auth import AuthConfig, Session, resolve_session
 from gqlengine.compile import Compiled, Compiler, GQLError, MutationPlan, Param, to_text
 from gqlengine.errors import translate, variable_error
 from gqlengine.leniency import relax
+from gqlengine.limits import ApiLimits, Limiter, Shape, measure
 from gqlengine.schema import RoleSchema, build_role_schema
 
 log = logging.getLogger("gqlengine")
+_T = TypeVar("_T")
 
 PLAN_CACHE_SIZE = 2000
+# PostgreSQL's limits a statement must stay within (a target list's columns; the protocol's bind parameters,
+# of which asyncpg allows half): past them the database's error would read as a bug.
+MAX_ROOT_COLUMNS = 1664
+MAX_PARAMS = 32767
 # Hasura accepts declared-but-unused variables; it refuses undeclared ones instead (see _run).
 _RULES = [r for r in specified_rules if r is not NoUnusedVariablesRule]
 
@@ -94,6 +102,7 @@ MetadataHandler = Callable[["Engine", Any], Awaitable[Any]]
 class _CacheEntry:
     document: gast.DocumentNode
     operation: gast.OperationDefinitionNode
+    shape: Shape = field(default_factory=lambda: Shape(0, 0))  # what the api limits measure, counted once
     structural: tuple[str, ...] = ()
     plans: dict[tuple[str, ...], Compiled] = field(default_factory=dict)
     # The same operation without the arguments whose variables the client left out, per such set.
@@ -118,6 +127,15 @@ class _DropUndefined(Visitor):
 
     def enter_object_field(self, node: gast.ObjectFieldNode, *_: Any) -> Any:
         return self._drop(node)
+
+
+class _NoEmptySelections(Visitor):
+    """graphql-core parses `{ }`; the GraphQL grammar (and Hasura's parser) does not: a selection set
+    selects something (an empty one compiled to SQL PostgreSQL refused)."""
+
+    def enter_selection_set(self, node: gast.SelectionSetNode, *_: Any) -> None:
+        if not node.selections:
+            raise GraphQLError("Syntax Error: Expected Name, found '}'.")
 
 
 def _without_undefined(entry: _CacheEntry, names: frozenset[str], op_name: str | None) -> _CacheEntry:
@@ -174,7 +192,13 @@ class Engine:
         self.resource_version = 1
         self.services: list[Service] = []
         # Extra /v1/metadata operations (e.g. pg_create_event_trigger) registered by services.
-        self.metadata_handlers: dict[str, MetadataHandler] = {}
+        from gqlengine.limits_api import METADATA_HANDLERS
+
+        self.metadata_handlers: dict[str, MetadataHandler] = dict(METADATA_HANDLERS)
+        self._limiter = Limiter()
+        self._limits_raw: Any = None
+        # Two threads for planning new documents: a flood of huge ones cannot take every core from the loop.
+        self.planner = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gqlengine-plan")
         self.allowlist = Allowlist()
 
     # ---------------------------------------------------------------- lifecycle
@@ -216,11 +240,38 @@ class Engine:
             await self.http.aclose()
         if self.pool is not None:
             await self.pool.close()
+        self.planner.shutdown(wait=False, cancel_futures=True)
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection; failing to get one is an outage (`DatabaseUnavailable`), whatever the cause
+        (refused, reset, shutting down, not accepting connections)."""
+        assert self.pool is not None
+        try:
+            conn = await self.pool.acquire()
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise DatabaseUnavailable(str(exc)) from exc
+        try:
+            yield conn
+        finally:
+            await self.pool.release(conn)
+
+    def limiter(self) -> Limiter:
+        """The api limits of the current metadata document (its rate windows survive a change of limits)."""
+        raw = self.doc.get("api_limits")
+        if raw is not self._limits_raw:
+            self._limits_raw = raw
+            try:
+                self._limiter = Limiter(ApiLimits.parse(raw), self._limiter.windows)
+            except GQLError as exc:  # set_api_limits and start refuse these; keep the limits in force
+                log.error("api_limits ignored, keeping the previous limits: %s", exc.message)
+        return self._limiter
 
     async def reload(self, conn: asyncpg.Connection | None = None) -> md.Model:
         """Introspect the database and resolve the metadata again. With `conn` (a transaction still open, as
         in a `bulk`), only the model changes: services and pooled connections are told after it commits."""
         assert self.pool is not None
+        ApiLimits.parse(self.doc.get("api_limits"))  # refuse to serve with limits that do not parse
         if conn is not None:
             await self._resolve(conn)
             return self.model  # type: ignore[return-value]
@@ -266,15 +317,18 @@ class Engine:
         return rs
 
     # ---------------------------------------------------------------- GraphQL
-    async def graphql(self, body: Any, headers: dict[str, str]) -> str:
+    async def graphql(
+        self, body: Any, headers: dict[str, str], request_id: str | None = None, client: str | None = None
+    ) -> str:
         """The /v1/graphql response body (always HTTP 200)."""
         session: Session | None = None
         try:
             session = resolve_session(self.settings.auth, headers)
             if isinstance(body, list):
-                parts = [await self._one(item, session, headers) for item in body]
+                self.limiter().check_batch(session, len(body))
+                parts = [await self._one(item, session, headers, request_id, client) for item in body]
                 return "[" + ",".join(parts) + "]"
-            return await self._one(body, session, headers)
+            return await self._one(body, session, headers, request_id, client)
         except GQLError as exc:
             return self.error_body(exc, session)
         except Exception:  # a bug must still answer in Hasura's envelope, never a bare 500
@@ -282,11 +336,21 @@ class Engine:
             error = {"message": "internal error", "extensions": {"path": "$", "code": "unexpected"}}
             return _raw({"errors": [error]})
 
-    async def _one(self, body: Any, session: Session, headers: dict[str, str]) -> str:
+    async def _one(
+        self, body: Any, session: Session, headers: dict[str, str], request_id: str | None, client: str | None
+    ) -> str:
         try:
-            return await self._run(body, session, headers)
+            _, answer = await self.prepare(body, session, headers, over_http=True, client=client)
+            return await answer()
         except GQLError as exc:
             return self.error_body(exc, session)
+        except RecursionError:  # a document or value nested beyond what the checks before caught
+            return self.error_body(too_deep(), session)
+        except Exception as exc:
+            if is_unavailable(exc):
+                log.warning("database unavailable (request %s): %s", request_id, exc)
+                return self.error_body(unavailable(request_id), session)
+            raise
 
     def _internal_errors(self, session: Session | None) -> bool:
         """Whether errors carry `extensions.internal`: dev mode, or the admin role unless turned off."""
@@ -294,14 +358,31 @@ class Engine:
             return True
         return session is not None and session.is_admin and self.settings.admin_internal_errors
 
-    def _entry(self, rs: RoleSchema, query: str, op_name: str | None, backend: bool) -> _CacheEntry:
+    async def _off_loop(self, work: Callable[..., _T], *args: Any) -> _T:
+        """CPU work a request can make large (parsing, validating, compiling a new document) runs beside
+        the event loop, so one huge request slows the others (GIL) instead of stopping them."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self.planner, work, *args)
+        except RecursionError as exc:  # graphql-core's parser and validation recurse per nesting level
+            raise too_deep() from exc
+
+    async def _entry(self, rs: RoleSchema, query: str, op_name: str | None, backend: bool) -> _CacheEntry:
         key = (_schema_key(rs.role, backend), query, op_name)
         entry = self.plans.get(key)
         if entry is not None:
             self.plans.move_to_end(key)
             return entry
+        entry = await self._off_loop(self._parsed_entry, rs, query, op_name)
+        self.plans[key] = entry
+        if len(self.plans) > PLAN_CACHE_SIZE:
+            self.plans.popitem(last=False)
+        return entry
+
+    @staticmethod
+    def _parsed_entry(rs: RoleSchema, query: str, op_name: str | None) -> _CacheEntry:
         try:
-            document = parse(query)
+            document = parse(query, max_tokens=MAX_TOKENS)
+            visit(document, _NoEmptySelections())
         except GraphQLError as exc:
             raise GQLError("not a valid graphql query", "validation-failed", "$.query") from exc
         op: gast.OperationDefinitionNode | None = None
@@ -322,26 +403,41 @@ class Engine:
             raise translate(errors[0], document, op, rs.schema)
         if op is None:
             op = _operation(document, op_name)
-        entry = _CacheEntry(document, op)
-        self.plans[key] = entry
-        if len(self.plans) > PLAN_CACHE_SIZE:
-            self.plans.popitem(last=False)
-        return entry
-
-    async def _run(self, body: Any, session: Session, headers: dict[str, str]) -> str:
-        _, answer = await self.prepare(body, session, headers, over_http=True)
-        return await answer()
+        return _CacheEntry(document, op, measure(document, op))
 
     def error_body(self, exc: GQLError, session: Session | None) -> str:
         """A GraphQL error response body, with `internal` details where the session may see them."""
         return _raw({"errors": [exc.to_json(self._internal_errors(session))]})
 
     async def prepare(
-        self, body: Any, session: Session, headers: dict[str, str], over_http: bool = False
+        self,
+        body: Any,
+        session: Session,
+        headers: dict[str, str],
+        over_http: bool = False,
+        client: str | None = None,
     ) -> tuple[str, Callable[[], Awaitable[str]]]:
         """Check a request and plan it; the coroutine it returns answers it (again on every call: a live
         query's websocket calls it each refetch interval). Subscriptions are refused over HTTP, as Hasura
-        does."""
+        does. The role's api limits apply: rate and shape here, time to each answer."""
+        limiter = self.limiter()
+        limiter.check_rate(session, client)
+        operation, answer = await self._prepare(body, session, headers, over_http)
+        seconds = limiter.time_limit(session)
+        if seconds is None:
+            return operation, answer
+
+        async def within_time_limit() -> str:
+            try:
+                return await asyncio.wait_for(answer(), seconds)
+            except TimeoutError as exc:
+                raise Limiter.timed_out(seconds) from exc
+
+        return operation, within_time_limit
+
+    async def _prepare(
+        self, body: Any, session: Session, headers: dict[str, str], over_http: bool
+    ) -> tuple[str, Callable[[], Awaitable[str]]]:
         if (
             isinstance(body, dict)
             and isinstance(body.get("extensions"), dict)
@@ -356,7 +452,10 @@ class Engine:
         backend = session.backend_only and not session.is_admin
         rs = self.role_schema(session.role, backend)
         op_name = body.get("operationName") or None
-        entry = self._entry(rs, body["query"], op_name, backend)
+        if op_name is not None and not isinstance(op_name, str):
+            raise GQLError("operationName must be a string", "parse-failed", "$.operationName")
+        entry = await self._entry(rs, body["query"], op_name, backend)
+        self.limiter().check_shape(session, entry.shape)
         raw_vars = body.get("variables") or {}
         if not isinstance(raw_vars, dict):
             raise GQLError("variables must be an object", "parse-failed", "$.variables")
@@ -376,7 +475,7 @@ class Engine:
         )
         if undefined:
             entry = _without_undefined(entry, undefined, op_name)
-        plan = self._plan(rs, entry, variables)
+        plan = await self._plan(rs, entry, variables)
         if plan.operation == "mutation" and not plan.items:
             raise GQLError("no mutations exist", "validation-failed")
         if plan.operation == "subscription" and over_http:
@@ -475,7 +574,7 @@ class Engine:
         """Every root field in order, all database ones in one transaction (any failure rolls back all)."""
         assert self.pool is not None and self.model is not None
         out: list[str] = []
-        async with self.pool.acquire() as conn:
+        async with self.connection() as conn:
             tx = conn.transaction()
             await tx.start()
             try:
@@ -511,6 +610,8 @@ class Engine:
                 try:
                     row = await conn.fetchrow(step.sql, *step_args)
                 except asyncpg.PostgresError as exc:
+                    if is_unavailable(exc):
+                        raise
                     raise pg_error(exc, step.sql, m.path) from exc
                 if row[1]:
                     raise GQLError(
@@ -525,6 +626,8 @@ class Engine:
         try:
             row = await conn.fetchrow(m.sql, *args)
         except asyncpg.PostgresError as exc:
+            if is_unavailable(exc):
+                raise
             raise pg_error(exc, m.sql, m.path) from exc
         if row[1]:
             raise GQLError(
@@ -532,14 +635,27 @@ class Engine:
             )
         return row[0] if row[0] is not None else "null"
 
-    def _plan(self, rs: RoleSchema, entry: _CacheEntry, variables: dict[str, Any]) -> Compiled:
+    async def _plan(self, rs: RoleSchema, entry: _CacheEntry, variables: dict[str, Any]) -> Compiled:
         key = tuple(_raw(variables.get(v)) for v in entry.structural)
         plan = entry.plans.get(key)
         if plan is not None:
             return plan
         assert self.model is not None
         compiler = Compiler(self.model, rs, entry.document, variables, self.settings.stringify_numeric)
-        plan = compiler.compile_operation(entry.operation)
+        plan = await self._off_loop(compiler.compile_operation, entry.operation)
+        if len(plan.params) > MAX_PARAMS:
+            raise GQLError(
+                f"the operation needs {len(plan.params)} values, more than the {MAX_PARAMS} a database "
+                "statement takes; split it",
+                "validation-failed",
+            )
+        sql_items = sum(1 for i in plan.items if i.kind == "sql")
+        if sql_items > MAX_ROOT_COLUMNS:
+            raise GQLError(
+                f"the operation has {sql_items} root fields, more than the {MAX_ROOT_COLUMNS} a database "
+                "statement returns; split it",
+                "validation-failed",
+            )
         structural = tuple(sorted(set(entry.structural) | plan.structural_vars))
         if structural != entry.structural:
             entry.structural = structural
@@ -590,9 +706,11 @@ class Engine:
     async def _fetch(self, sql: str, args: list[Any], session: Session) -> asyncpg.Record:
         assert self.pool is not None
         try:
-            async with self.pool.acquire() as conn:
+            async with self.connection() as conn:
                 return await conn.fetchrow(sql, *args)
         except asyncpg.PostgresError as exc:
+            if is_unavailable(exc):
+                raise
             raise pg_error(exc, sql) from exc
 
     def _introspect(
@@ -655,4 +773,46 @@ def pg_error(exc: asyncpg.PostgresError, sql: str, path: str = "$") -> GQLError:
     }
     if state == "40001":
         return GQLError("serialization failure", "concurrent-update", path, internal=internal)
+    if state.startswith("54"):  # program_limit_exceeded: the request is too large for one statement
+        message = f"the operation exceeds a database limit: {message}"
+        return GQLError(message, "validation-failed", path, internal=internal)
     return GQLError("database query error", "unexpected", path, internal=internal)
+
+
+# Too many tokens for one document: parsing alone would cost more than any request of this project needs.
+MAX_TOKENS = 100_000
+
+# SQLSTATEs of a database that is not there: connection exceptions (08), shutdown and start-up (57P01-57P03),
+# no connection slot (53300).
+_UNAVAILABLE_STATES = ("57P01", "57P02", "57P03", "53300")
+
+
+class DatabaseUnavailable(Exception):
+    """No connection to the database could be had."""
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached (worth retrying), rather than refusing a request."""
+    if isinstance(exc, asyncpg.PostgresError):
+        state = getattr(exc, "sqlstate", "") or ""
+        return state.startswith("08") or state in _UNAVAILABLE_STATES
+    return isinstance(
+        exc,
+        DatabaseUnavailable
+        | OSError
+        | TimeoutError
+        | asyncpg.InterfaceError  # ConnectionDoesNotExistError: the server closed the connection
+        | asyncpg.exceptions.InternalClientError,
+    )
+
+
+def unavailable(request_id: str | None) -> GQLError:
+    """A database outage: retryable; the request id lets a client and an operator find the same event."""
+    extensions: dict[str, Any] = {"path": "$", "code": "postgres-error", "retryable": True}
+    if request_id is not None:
+        extensions["request_id"] = request_id
+    return GQLError("database unavailable, retry later", "postgres-error", extensions=extensions)
+
+
+def too_deep() -> GQLError:
+    return GQLError("the query is nested too deeply", "validation-failed", "$.query")

@@ -20,12 +20,12 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import jwt
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from gqlengine.auth import Session, resolve_session
+from gqlengine.bodies import loads
 from gqlengine.compile import GQLError
-from gqlengine.execute import Engine
+from gqlengine.execute import Engine, is_unavailable, unavailable
 
 log = logging.getLogger("gqlengine.subscriptions")
 
@@ -44,6 +44,7 @@ class _Connection:
         self.protocol = protocol
         self.operations: dict[str, asyncio.Task[None]] = {}
         self.lock = asyncio.Lock()  # one message at a time on the socket
+        self.client = ws.client.host if ws.client else None
 
     async def send(self, message: dict[str, Any]) -> None:
         async with self.lock:
@@ -68,7 +69,7 @@ class _Connection:
         """One operation: a live query until stopped, anything else answered once."""
         try:
             try:
-                operation, answer = await self.engine.prepare(body, session, headers)
+                operation, answer = await self.engine.prepare(body, session, headers, client=self.client)
             except GQLError as exc:
                 error = self.engine.error_body(exc, session)
                 await self.send_result(op_id, error)
@@ -80,7 +81,7 @@ class _Connection:
                 await self.finish(op_id, text)
                 return
             last: str | None = None
-            while True:
+            while not session.expired():  # the expiry timer closes the connection; never answer past it
                 # A live query's answer is sent when it changed; a stream's batch ("" when empty) each time.
                 text = await self._guarded(answer, session)
                 if text and text != last:
@@ -102,7 +103,9 @@ class _Connection:
             return await answer()
         except GQLError as exc:
             return self.engine.error_body(exc, session)
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                return self.engine.error_body(unavailable(None), session)
             log.exception("unexpected error answering a websocket operation")
             return self.engine.error_body(GQLError("internal error", "unexpected"), None)
 
@@ -125,7 +128,10 @@ async def graphql_ws(ws: WebSocket) -> None:
     keep_alive: asyncio.Task[None] | None = None
     expiry: asyncio.Task[None] | None = None
     try:
-        init = json.loads(await ws.receive_text())
+        try:
+            init = loads(await ws.receive_text())
+        except GQLError:
+            init = None
         if not isinstance(init, dict) or init.get("type") != "connection_init":
             await ws.close(code=4400, reason="connection_init expected")
             return
@@ -144,13 +150,13 @@ async def graphql_ws(ws: WebSocket) -> None:
         await conn.send({"type": "connection_ack"})
         if protocol == LEGACY:
             keep_alive = asyncio.create_task(_keep_alive(conn))
-        if (expires := _jwt_expiry(headers)) is not None:
-            expiry = asyncio.create_task(_close_at(conn, expires))
+        if session.expires_at is not None:
+            expiry = asyncio.create_task(_close_at(conn, session.expires_at))
         start, stop = ("subscribe", "complete") if protocol == NEW else ("start", "stop")
         while True:
             try:
-                message = json.loads(await ws.receive_text())
-            except ValueError:
+                message = loads(await ws.receive_text())
+            except GQLError:  # not JSON, or JSON beyond the bounds on a request body
                 message = {}
             kind = message.get("type") if isinstance(message, dict) else None
             op_id = message.get("id") if isinstance(message, dict) else None
@@ -159,6 +165,10 @@ async def graphql_ws(ws: WebSocket) -> None:
                 if not await _invalid(conn, f"{kind} message without an id"):
                     return
                 continue
+            if kind == start and session.expired():
+                # The timer closes the connection at expiry; an operation that arrives first is not run.
+                await _close_expired(conn)
+                return
             if kind == start:
                 op_id = str(op_id)
                 if op_id in conn.operations:
@@ -200,23 +210,13 @@ async def _invalid(conn: _Connection, reason: str) -> bool:
     return True
 
 
-def _jwt_expiry(headers: dict[str, str]) -> float | None:
-    """When the connection's JWT expires (its `exp`), if it authenticated with one. The token was verified
-    by resolve_session already; this only reads the claim."""
-    auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
-    scheme, _, token = auth.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    try:
-        exp = jwt.decode(token.strip(), options={"verify_signature": False}).get("exp")
-    except jwt.PyJWTError:
-        return None
-    return float(exp) if isinstance(exp, int | float) else None
-
-
 async def _close_at(conn: _Connection, expires: float) -> None:
     """A session ends with its JWT: its operations stop and the connection closes, as Hasura does."""
     await asyncio.sleep(max(0.0, expires - time.time()))
+    await _close_expired(conn)
+
+
+async def _close_expired(conn: _Connection) -> None:
     conn.stop_all()
     with contextlib.suppress(WebSocketDisconnect, RuntimeError):
         if conn.protocol == LEGACY:

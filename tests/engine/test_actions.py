@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .conftest import Client, start_engine, write_metadata
+from .conftest import Client, start_engine, token, write_metadata
 
 ACTIONS_GRAPHQL = """
 type Query {
@@ -396,3 +396,20 @@ async def test_a_handler_header_may_not_read_the_engines_own_settings(client):
         "HASURA_GRAPHQL_ADMIN_SECRET",
         "code": "parse-failed",
     }
+
+
+async def test_a_number_beyond_a_float_is_refused_before_the_handler(actions_client):
+    # 1e400 reads as infinity in Python; the handler's JSON cannot carry it (it was an `unexpected` error).
+    received.clear()
+    literal = 'mutation { reserve(input: {amount: 1e400, key: "k"}) { reservation_id } }'
+    r = await actions_client.gql(literal, role="service", org="acme")
+    assert r["errors"][0]["extensions"]["code"] == "validation-failed"
+    assert "out of range" in r["errors"][0]["message"]
+    q = "mutation($i: ReserveInput!) { reserve(input: $i) { reservation_id } }"
+    raw = json.dumps({"query": q, "variables": {"i": {"amount": "AMOUNT", "key": "k"}}})
+    raw = raw.replace('"AMOUNT"', "1e400")  # no JSON encoder writes it: the text a client could send
+    headers = {"authorization": f"Bearer {token('service', org='acme')}", "content-type": "application/json"}
+    resp = await actions_client.http.post("/v1/graphql", content=raw, headers=headers)
+    assert resp.status_code == 200
+    assert resp.json()["errors"][0]["extensions"]["code"] == "validation-failed"
+    assert received == []  # the handler was never called

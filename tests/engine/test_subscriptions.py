@@ -255,3 +255,40 @@ async def test_a_connection_ends_when_its_jwt_expires(base_url: str) -> None:
         with pytest.raises(ConnectionClosed) as closed:
             await _receive(ws)  # the live query stops with the session
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+@pytest.mark.parametrize(
+    ("upgrade_headers", "init_headers"),
+    [
+        # Two spellings of the header in connection_init: junk first, the real (short-lived) token last.
+        pytest.param(
+            {}, {"authorization": "junk", "Authorization": "Bearer {token}"}, id="duplicate-in-init"
+        ),
+        # An unparsable header on the upgrade request, the real token in the payload.
+        pytest.param({"Authorization": "junk"}, {"Authorization": "Bearer {token}"}, id="junk-on-upgrade"),
+    ],
+)
+async def test_the_connection_ends_with_the_token_that_was_verified(
+    base_url: str, upgrade_headers: dict[str, str], init_headers: dict[str, str]
+) -> None:
+    claims = {"x-hasura-default-role": "user", "x-hasura-allowed-roles": ["user"], "x-hasura-org": "acme"}
+    exp = int(time.time()) + 2
+    short = pyjwt.encode(
+        {"sub": "u1", "exp": exp, "https://hasura.io/jwt/claims": claims}, JWT_KEY, algorithm="HS256"
+    )
+    headers = {k: v.format(token=short) for k, v in init_headers.items()}
+    async with connect(
+        f"ws://{base_url}/v1/graphql",
+        subprotocols=["graphql-transport-ws"],
+        additional_headers=upgrade_headers,
+    ) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"headers": headers}}))
+        assert await _receive(ws) == {"type": "connection_ack"}
+        await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": {"query": NAMES}}))
+        first = await _receive(ws)
+        assert first["type"] == "next", first  # the session is the token's (role user, org acme)
+        assert first["payload"]["data"]["author"] == [{"name": "Ada"}, {"name": "Bob"}]
+        with pytest.raises(ConnectionClosed) as closed:
+            await _receive(ws)  # no other message arrives: the live query's answer does not change
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        assert time.time() >= exp
