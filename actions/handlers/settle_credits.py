@@ -7,8 +7,6 @@ settlement (replayed=true); a reservation of another organization is RESERVATION
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import model_validator
 
 from actions.action import SERVICE, Action, ActionContext

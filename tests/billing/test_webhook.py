@@ -10,6 +10,7 @@ import pytest
 import stripe
 
 from devkit.fake_stripe import WEBHOOK_SECRET, event, new_id, sign
+
 from .helpers import Billing
 
 
