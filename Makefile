@@ -9,11 +9,11 @@ STAMP  := $(VENV)/.installed
 NPM    := $(shell command -v npm 2>/dev/null)
 WEB_STAMP := web/node_modules/.installed
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml clients/python/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' -e clients/python
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -65,7 +65,7 @@ web-schema: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy gqlengine actions
+	$(PY) -m mypy gqlengine actions devkit clients/python/credits_client
 
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)

@@ -5,7 +5,7 @@ Field names are the SQL answer's snake_case keys (docs/credit-core.md); they ser
 
 from __future__ import annotations
 
-from actions.types import Credits, OutputModel
+from actions.types import Credits, DecimalText, OutputModel
 
 
 class CreditBalance(OutputModel):
@@ -92,3 +92,7 @@ class CreditSettlement(_ReservationFields):
     estimation_variance: Credits | None
     balance_after: Credits | None
     provider_request_id: str | None
+    input_tokens: int | None
+    output_tokens: int | None
+    provider_cost_usd: DecimalText | None
+    settled_model: str | None

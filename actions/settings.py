@@ -49,6 +49,9 @@ class Settings(BaseSettings):
                 )
             if not self.database_url:
                 raise ValueError("CREDITS_DATABASE_URL is required outside dev")
+        if self.environment == "prod" and self.stripe_api_base:
+            # The only use of another API base is the local Stripe stand-in: money must never go there.
+            raise ValueError("CREDITS_STRIPE_API_BASE is for development and tests; unset it in prod")
         return self
 
     def resolved_database_url(self) -> str:

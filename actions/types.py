@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -74,6 +75,16 @@ Credits = Annotated[
     PlainSerializer(format_credits, return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}),
 ]
+
+
+def _decimal_text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise ValueError("must be a decimal number")
+    return format(Decimal(value), "f")
+
+
+# A non-credit exact decimal from SQL (e.g. a USD cost), carried as its full text: a GraphQL String.
+DecimalText = Annotated[str, BeforeValidator(_decimal_text)]
 
 
 # GraphQL Int: a JSON integer within 32 bits (no strings, booleans or 1.0), as Hasura would have checked.

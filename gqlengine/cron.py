@@ -1,10 +1,15 @@
 """Cron triggers (`cron_triggers.yaml`), scheduled and delivered the way Hasura v2 does it.
 
-Upcoming runs are generated ahead of time into `hdb_catalog.hdb_cron_events` (Hasura keeps 100 per
+Upcoming runs are generated ahead of time into `gqlengine.hdb_cron_events` (Hasura keeps 100 per
 trigger), so the schedule survives restarts: a run that fell due while the engine was down is delivered
 late if it is still within `tolerance_seconds`, and marked `dead` otherwise. Each attempt is logged in
-`hdb_catalog.hdb_cron_event_invocation_logs`; failures are retried every `retry_interval_seconds` up to
+`gqlengine.hdb_cron_event_invocation_logs`; failures are retried every `retry_interval_seconds` up to
 `num_retries` (a `Retry-After` header wins), then the event is marked `error`.
+
+The tables have the shape of Hasura's but live in this engine's own schema: Hasura keeps cron events in its
+metadata catalog, which it creates with plain CREATE TABLE when `hdb_catalog.hdb_version` is missing, so
+tables of these names in `hdb_catalog` would stop Hasura from starting on a database this engine served.
+Cron runs are not handed over; Hasura schedules its own from the same metadata (docs/gqlengine.md).
 """
 
 from __future__ import annotations
@@ -41,13 +46,10 @@ UPCOMING_EVENTS = 100
 _GENERATE_EVERY = timedelta(seconds=60)
 
 BOOTSTRAP_SQL = """
-create schema if not exists hdb_catalog;
+create schema if not exists gqlengine;
 
-create or replace function hdb_catalog.gen_hasura_uuid() returns uuid
-  language sql as 'select gen_random_uuid()';
-
-create table if not exists hdb_catalog.hdb_cron_events (
-  id text default hdb_catalog.gen_hasura_uuid() primary key,
+create table if not exists gqlengine.hdb_cron_events (
+  id text default gen_random_uuid()::text primary key,
   trigger_name text not null,
   scheduled_time timestamptz not null,
   status text not null default 'scheduled',
@@ -56,20 +58,31 @@ create table if not exists hdb_catalog.hdb_cron_events (
   next_retry_at timestamptz,
   constraint valid_status check (status in ('scheduled', 'locked', 'delivered', 'error', 'dead'))
 );
-create index if not exists hdb_cron_event_status on hdb_catalog.hdb_cron_events (status);
+create index if not exists hdb_cron_event_status on gqlengine.hdb_cron_events (status);
 create unique index if not exists hdb_cron_events_unique_scheduled
-  on hdb_catalog.hdb_cron_events (trigger_name, scheduled_time) where status = 'scheduled';
+  on gqlengine.hdb_cron_events (trigger_name, scheduled_time) where status = 'scheduled';
 
-create table if not exists hdb_catalog.hdb_cron_event_invocation_logs (
-  id text default hdb_catalog.gen_hasura_uuid() primary key,
-  event_id text references hdb_catalog.hdb_cron_events (id) on update cascade on delete cascade,
+create table if not exists gqlengine.hdb_cron_event_invocation_logs (
+  id text default gen_random_uuid()::text primary key,
+  event_id text references gqlengine.hdb_cron_events (id) on update cascade on delete cascade,
   status integer,
   request json,
   response json,
   created_at timestamptz default now()
 );
 create index if not exists hdb_cron_event_invocation_event_id
-  on hdb_catalog.hdb_cron_event_invocation_logs (event_id);
+  on gqlengine.hdb_cron_event_invocation_logs (event_id);
+
+-- Earlier versions of this engine kept these tables in hdb_catalog. They are this engine's only while no
+-- Hasura metadata catalog (hdb_version) shares the schema; then they are Hasura's and stay.
+do $$
+begin
+  if to_regclass('hdb_catalog.hdb_version') is null then
+    drop table if exists hdb_catalog.hdb_cron_event_invocation_logs;
+    drop table if exists hdb_catalog.hdb_cron_events;
+  end if;
+end;
+$$;
 """
 
 
@@ -287,7 +300,7 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
         async with self._pool.acquire() as conn, conn.transaction():
             if prune:
                 await conn.execute(
-                    "delete from hdb_catalog.hdb_cron_events"
+                    "delete from gqlengine.hdb_cron_events"
                     " where status = 'scheduled' and tries = 0 and scheduled_time > $1"
                     "   and not (trigger_name = any($2::text[]))",
                     now,
@@ -303,7 +316,7 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
         future = [
             r["scheduled_time"]
             for r in await conn.fetch(
-                "select scheduled_time from hdb_catalog.hdb_cron_events"
+                "select scheduled_time from gqlengine.hdb_cron_events"
                 " where trigger_name = $1 and status = 'scheduled' and tries = 0 and scheduled_time > $2"
                 " order by scheduled_time",
                 trigger.name,
@@ -319,7 +332,7 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
             stale = [t for t in future if t not in expected]
             if stale:
                 await conn.execute(
-                    "delete from hdb_catalog.hdb_cron_events"
+                    "delete from gqlengine.hdb_cron_events"
                     " where trigger_name = $1 and status = 'scheduled'"
                     "   and scheduled_time = any($2::timestamptz[])",
                     trigger.name,
@@ -336,7 +349,7 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
             if len(times) == missing:
                 break
         await conn.executemany(
-            "insert into hdb_catalog.hdb_cron_events (trigger_name, scheduled_time) values ($1, $2)"
+            "insert into gqlengine.hdb_cron_events (trigger_name, scheduled_time) values ($1, $2)"
             " on conflict (trigger_name, scheduled_time) where status = 'scheduled' do nothing",
             [(trigger.name, t) for t in times],
         )
@@ -353,14 +366,14 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
 
     async def _unlock(self, conn: asyncpg.Connection | asyncpg.Pool, ids: list[str]) -> None:
         await conn.execute(
-            "update hdb_catalog.hdb_cron_events set status = 'scheduled'"
+            "update gqlengine.hdb_cron_events set status = 'scheduled'"
             " where id = any($1::text[]) and status = 'locked'",
             ids,
         )
 
     async def _unlock_all(self, conn: asyncpg.Connection) -> None:
         await conn.execute(
-            "update hdb_catalog.hdb_cron_events set status = 'scheduled' where status = 'locked'"
+            "update gqlengine.hdb_cron_events set status = 'scheduled' where status = 'locked'"
         )
 
     async def _fetch(self, limit: int) -> list[_CronEvent]:
@@ -369,9 +382,9 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(
                 """
-                update hdb_catalog.hdb_cron_events set status = 'locked'
+                update gqlengine.hdb_cron_events set status = 'locked'
                  where id in (
-                   select t.id from hdb_catalog.hdb_cron_events t
+                   select t.id from gqlengine.hdb_cron_events t
                     where t.status = 'scheduled'
                       and t.trigger_name = any($2::text[])
                       and ((t.next_retry_at is null and t.scheduled_time <= $1)
@@ -399,7 +412,7 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
         if (now - event.scheduled_time).total_seconds() > retry.tolerance_seconds:
             # Too late to be useful (engine was down, or retried past the tolerance): Hasura drops it.
             await self._pool.execute(
-                "update hdb_catalog.hdb_cron_events set status = 'dead' where id = $1", event.id
+                "update gqlengine.hdb_cron_events set status = 'dead' where id = $1", event.id
             )
             return
         payload = cron_payload(event, trigger)
@@ -419,9 +432,9 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
         await self._pool.execute(
             """
             with logged as (
-              insert into hdb_catalog.hdb_cron_event_invocation_logs (event_id, status, request, response)
+              insert into gqlengine.hdb_cron_event_invocation_logs (event_id, status, request, response)
               values ($1, $4, $5::json, $6::json))
-            update hdb_catalog.hdb_cron_events set status = $2, tries = tries + 1, next_retry_at = $3
+            update gqlengine.hdb_cron_events set status = $2, tries = tries + 1, next_retry_at = $3
              where id = $1
             """,
             event.id,

@@ -11,9 +11,13 @@ attempt in `hdb_catalog.event_invocation_logs`, and marks the event delivered, s
 `error`. Delivery is at least once: an event locked by an engine that died is unlocked when the next one
 starts, and delivered again.
 
-The tables mirror Hasura's (`init_pg_source.sql`) with one deliberate change: timestamps without time zone
-default to `now() at time zone 'utc'` instead of `now()`, so the stored UTC value does not depend on the
-time zone of whichever session made the change.
+The tables, indexes, functions and version row are the source catalog Hasura v2.44 creates for a Postgres
+source (source catalog version 3), so a database this engine has served can be handed to Hasura as it is:
+Hasura finds `hdb_source_catalog_version` at its own version, migrates nothing, and delivers the events still
+pending in `event_log` (docs/gqlengine.md, "Handing over to Hasura"). One deliberate difference in a body,
+not a shape: `insert_event_log` reads an empty `hasura.user` as null, as Hasura's next source catalog does,
+instead of failing the write. Nothing of Hasura's metadata catalog (hdb_version, hdb_metadata, cron
+tables) is created here; cron bookkeeping lives in the `gqlengine` schema (cron.py).
 """
 
 from __future__ import annotations
@@ -211,11 +215,22 @@ def event_triggers_from_metadata(
 
 # --------------------------------------------------------------------------- storage and database triggers
 
-BOOTSTRAP_SQL = """
+# The source catalog version Hasura v2.44 writes into hdb_source_catalog_version.
+SOURCE_CATALOG_VERSION = "3"
+
+BOOTSTRAP_SQL = (
+    """
 create schema if not exists hdb_catalog;
 
 create or replace function hdb_catalog.gen_hasura_uuid() returns uuid
   language sql as 'select gen_random_uuid()';
+
+create table if not exists hdb_catalog.hdb_source_catalog_version (
+  version text not null,
+  upgraded_on timestamptz not null
+);
+create unique index if not exists hdb_source_catalog_version_one_row
+  on hdb_catalog.hdb_source_catalog_version ((version is not null));
 
 create table if not exists hdb_catalog.event_log (
   id text default hdb_catalog.gen_hasura_uuid() primary key,
@@ -226,11 +241,13 @@ create table if not exists hdb_catalog.event_log (
   delivered boolean not null default false,
   error boolean not null default false,
   tries integer not null default 0,
-  created_at timestamp default (now() at time zone 'utc'),
+  created_at timestamp default now(),
   locked timestamptz,           -- null = free to fetch
   next_retry_at timestamp,
   archived boolean not null default false
 );
+-- Catalogs written by earlier versions of this engine defaulted to UTC wall time.
+alter table hdb_catalog.event_log alter column created_at set default now();
 create index if not exists event_log_trigger_name_idx on hdb_catalog.event_log (trigger_name);
 create index if not exists event_log_fetch_events
   on hdb_catalog.event_log (locked nulls first, next_retry_at nulls first, created_at)
@@ -243,9 +260,22 @@ create table if not exists hdb_catalog.event_invocation_logs (
   status integer,
   request json,
   response json,
-  created_at timestamp default (now() at time zone 'utc')
+  created_at timestamp default now()
 );
+alter table hdb_catalog.event_invocation_logs alter column created_at set default now();
 create index if not exists event_invocation_logs_event_id_idx on hdb_catalog.event_invocation_logs (event_id);
+
+-- Hasura's auto-cleanup bookkeeping: unused here, but part of the catalog Hasura expects at this version.
+create table if not exists hdb_catalog.hdb_event_log_cleanups (
+  id text default hdb_catalog.gen_hasura_uuid() primary key,
+  trigger_name text not null,
+  scheduled_at timestamp not null,
+  deleted_event_logs integer,
+  deleted_event_invocation_logs integer,
+  status text not null,
+  check (status in ('scheduled', 'paused', 'completed', 'dead')),
+  unique (trigger_name, scheduled_at)
+);
 
 create or replace function hdb_catalog.insert_event_log(
   schema_name text, table_name text, trigger_name text, op text, row_data json
@@ -267,7 +297,15 @@ begin
   return id;
 end;
 $$;
+
+-- A newer version written by Hasura after an upgrade is kept: this catalog is a subset of it.
+insert into hdb_catalog.hdb_source_catalog_version (version, upgraded_on)
+values ('"""
+    + SOURCE_CATALOG_VERSION
+    + """', now())
+on conflict ((version is not null)) do nothing;
 """
+)
 
 
 def _ident(name: str) -> str:

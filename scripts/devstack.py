@@ -3,7 +3,13 @@
 PostgreSQL (embedded under .data/pg unless DATABASE_URL is set) is migrated and seeded, then the engine
 (`python -m gqlengine serve`, :8080) and the actions service (`python -m actions`, :3000) start in the
 background with logs under .data/logs and pid files under .data/run. Development secrets are generated once
-into .data/secrets.env (git-ignored); variables already set in the environment win.
+into .data/secrets.env (git-ignored); variables already set in the environment win. Demo JWTs are written to
+.data/tokens.env (`source` it).
+
+Top-ups work locally: in development (CREDITS_ENVIRONMENT=dev, the default here) without a Stripe key of
+your own, the local Stripe stand-in (`python -m devkit stripe`, :12111) starts too and the service is pointed
+at it; its checkout page pays and sends the signed webhook. CREDITS_LOCAL_STRIPE=0 turns it off; with
+CREDITS_STRIPE_SECRET_KEY set it never starts (docs/billing.md, "Local top-ups").
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ import time
 from pathlib import Path
 
 import httpx
-import jwt
 
+from devkit import fake_stripe, tokens
 from gqlengine import migrate, pgserver
 from gqlengine.project import data_dir
 
@@ -29,8 +35,8 @@ ENGINE_PORT = int(os.environ.get("HASURA_GRAPHQL_SERVER_PORT", "8080"))
 SERVICE_PORT = int(os.environ.get("CREDITS_PORT", "3000"))
 CONSOLE_PORT = int(os.environ.get("CREDITS_CONSOLE_PORT", "5173"))
 WEB = Path(__file__).resolve().parents[1] / "web"
-ROLES = ("owner", "org_admin", "member", "viewer")
-DEMO_ORGS = ("org_free_one", "org_free_two", "org_pro", "org_team")
+LOCAL_STRIPE_PORT = int(os.environ.get("CREDITS_LOCAL_STRIPE_PORT", "12111"))
+PROCESSES = ("console", "gqlengine", "actions", "stripe")
 
 
 def _secrets() -> dict[str, str]:
@@ -64,7 +70,20 @@ def _environment(url: str) -> dict[str, str]:
     env.setdefault("ACTIONS_BASE_URL", f"http://127.0.0.1:{SERVICE_PORT}")
     env.setdefault("CREDITS_ENVIRONMENT", "dev")
     env.setdefault("CREDITS_PORT", str(SERVICE_PORT))
+    if _local_stripe(env):
+        env["CREDITS_STRIPE_SECRET_KEY"] = fake_stripe.API_KEY
+        env["CREDITS_STRIPE_WEBHOOK_SECRET"] = fake_stripe.WEBHOOK_SECRET
+        env["CREDITS_STRIPE_API_BASE"] = f"http://127.0.0.1:{LOCAL_STRIPE_PORT}"
     return env
+
+
+def _local_stripe(env: dict[str, str]) -> bool:
+    """Local top-ups only in development, only when no Stripe key of one's own is configured."""
+    return (
+        env.get("CREDITS_ENVIRONMENT") == "dev"
+        and not env.get("CREDITS_STRIPE_SECRET_KEY")
+        and env.get("CREDITS_LOCAL_STRIPE", "1") != "0"
+    )
 
 
 def _pidfile(name: str) -> Path:
@@ -161,46 +180,49 @@ def _console(env: dict[str, str], jwt_key: str) -> str:
     return f"http://127.0.0.1:{CONSOLE_PORT}   (sign in as any demo user; logs: .data/logs/console.log)"
 
 
-def _token(key: str, role: str, org: str | None, user: str | None) -> str:
-    claims = {"x-hasura-default-role": role, "x-hasura-allowed-roles": [role]}
-    if org:
-        claims["x-hasura-organization-id"] = org
-    if user:
-        claims["x-hasura-user-id"] = user
-    payload = {"sub": user or role, "iat": int(time.time()), "https://hasura.io/jwt/claims": claims}
-    return jwt.encode(payload, key, algorithm="HS256")
-
-
 def up() -> int:
     url = pgserver.server_url()
     applied = asyncio.run(migrate.apply(url, log=lambda _: None))
     asyncio.run(migrate.apply_seeds(url, log=lambda _: None))
     env = _environment(url)
     subprocess.run([sys.executable, "-m", "gqlengine", "metadata", "apply"], env=env, check=True)
+    local_stripe = _local_stripe(os.environ | {"CREDITS_ENVIRONMENT": env["CREDITS_ENVIRONMENT"]})
+    if local_stripe:
+        webhook = f"http://127.0.0.1:{SERVICE_PORT}/webhooks/stripe"
+        args = ["devkit", "stripe", "--port", str(LOCAL_STRIPE_PORT), "--webhook-url", webhook]
+        _start("stripe", args, env, f"{env['CREDITS_STRIPE_API_BASE']}/healthz")
+    else:
+        _stop("stripe")
     _start("actions", ["actions"], env, f"http://127.0.0.1:{SERVICE_PORT}/healthz")
     _start("gqlengine", ["gqlengine", "serve"], env, f"http://127.0.0.1:{ENGINE_PORT}/healthz")
 
-    key = json.loads(env["HASURA_GRAPHQL_JWT_SECRET"])["key"]
-    console = _console(env, key)
+    graphql_url = f"http://127.0.0.1:{ENGINE_PORT}/v1/graphql"
+    tokens_env = tokens.write_tokens_env(tokens.jwt_key(env), graphql_url)
+    console = _console(env, tokens.jwt_key(env))
     print(f"PostgreSQL   {url}")
     print(f"  migrations {len(applied)} newly applied (python -m gqlengine migrate status); seeds applied")
     print(f"  psql       {pgserver.bin_dir() / 'psql'} '{url}'")
     print(f"GraphQL      http://127.0.0.1:{ENGINE_PORT}/v1/graphql   (logs: .data/logs/gqlengine.log)")
     print(f"  admin      X-Hasura-Admin-Secret: {env['HASURA_GRAPHQL_ADMIN_SECRET']}")
     print(f"Service      http://127.0.0.1:{SERVICE_PORT}   /healthz /metrics  (logs: .data/logs/actions.log)")
-    print("JWTs         Authorization: Bearer <token>  (HS256 key in .data/secrets.env as CREDITS_JWT_KEY)")
-    for org in DEMO_ORGS:
-        short = org.removeprefix("org_")
-        for role in ROLES:
-            print(f"  {org:<13} {role:<10} {_token(key, role, org, f'usr_{short}_{role}')}")
-        print(f"  {org:<13} {'service':<10} {_token(key, 'service', org, None)}")
+    if local_stripe:
+        print(
+            f"Top-ups      local Stripe stand-in {env['CREDITS_STRIPE_API_BASE']}: checkout URLs open a page"
+        )
+        print("             whose Pay button completes the purchase (logs: .data/logs/stripe.log)")
+    else:
+        print("Top-ups      Stripe as configured by CREDITS_STRIPE_* (docs/billing.md)")
+    print(
+        "JWTs         Authorization: Bearer <token>, one per demo organization and role, in .data/tokens.env"
+    )
+    print(tokens.summary(tokens_env))
     print(f"Console      {console}")
     print("Stop everything with `make down`.")
     return 0
 
 
 def down() -> int:
-    for name in ("console", "gqlengine", "actions"):
+    for name in PROCESSES:
         print(f"{name:<13}" + ("stopped" if _stop(name) else "was not running"))
     if os.environ.get("DATABASE_URL"):
         print("PostgreSQL   DATABASE_URL is set: your server is left running")
@@ -211,7 +233,7 @@ def down() -> int:
 
 def status() -> int:
     print(migrate.format_status(asyncio.run(migrate.status(pgserver.server_url()))))
-    for name in ("console", "gqlengine", "actions"):
+    for name in PROCESSES:
         print(f"{name:<13}" + ("running" if _pidfile(name).exists() else "not running"))
     return 0
 

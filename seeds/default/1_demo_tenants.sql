@@ -1,6 +1,6 @@
 -- Demo tenants for development and tests. Catalog data (plans, capabilities, models, packages) comes from the
 -- migrations; this file adds only tenants. Idempotent: fixed ids and ON CONFLICT DO NOTHING, so applying it
--- again changes nothing (the welcome bonus is granted once per organization by its ledger idempotency key).
+-- again changes nothing. The welcome bonus comes with provisioning (plans.welcome_bonus_credits), once.
 --
 --   organization   slug          plan   monthly  welcome bonus
 --   org_free_one   free-one      free        10             10
@@ -45,7 +45,8 @@ INSERT INTO public.organization_members (id, organization_id, user_id, role) VAL
     ('mem_team_consultant', 'org_team', 'usr_consultant', 'viewer')
 ON CONFLICT DO NOTHING;
 
--- Inserting the plan provisions the balance row and the first plan_allocation (trigger on organization_plans).
+-- Inserting the plan provisions the balance row, the first plan_allocation and the plan's welcome bonus
+-- (trigger on organization_plans).
 INSERT INTO public.organization_plans (id, organization_id, plan_id, status, current_period_start, current_period_end)
 SELECT 'op_' || substr(p.organization_id, 5), p.organization_id, p.plan_id, 'active',
        date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
@@ -53,23 +54,3 @@ SELECT 'op_' || substr(p.organization_id, 5), p.organization_id, p.plan_id, 'act
 FROM (VALUES ('org_free_one', 'plan_free'), ('org_free_two', 'plan_free'),
              ('org_pro', 'plan_pro'), ('org_team', 'plan_team')) AS p(organization_id, plan_id)
 ON CONFLICT DO NOTHING;
-
--- Welcome bonus, as the original plan's T2.10: free 10, pro 25, team 50. The ledger row and the balance change
--- happen together, and only when the ledger row is new.
-WITH bonus(organization_id, amount) AS (
-    VALUES ('org_free_one', 10), ('org_free_two', 10), ('org_pro', 25), ('org_team', 50)
-), granted AS (
-    INSERT INTO public.credit_transactions
-        (id, organization_id, transaction_type, credits_amount, balance_after, idempotency_key, description)
-    SELECT 'txn_welcome_' || substr(b.organization_id, 5), b.organization_id, 'promo_bonus', b.amount,
-           cb.monthly_credits + cb.bonus_credits + b.amount - cb.used_this_period,
-           'welcome:' || b.organization_id, 'Welcome bonus credits'
-    FROM bonus b
-    JOIN public.organization_credit_balances cb ON cb.organization_id = b.organization_id
-    ON CONFLICT DO NOTHING
-    RETURNING organization_id, credits_amount
-)
-UPDATE public.organization_credit_balances cb
-SET bonus_credits = cb.bonus_credits + g.credits_amount
-FROM granted g
-WHERE cb.organization_id = g.organization_id;

@@ -110,15 +110,16 @@ def _slug(org: str) -> str:
 
 
 async def new_org(pool: asyncpg.Pool, plan: str = "plan_pro") -> str:
-    """A new organization on `plan` for the current calendar month (balance provisioned by trigger)."""
+    """A new organization on `plan` for the current calendar month (balance provisioned by trigger), starting
+    from its allocation alone: no welcome bonus, so tests see only the credits they move."""
     org = "org_t" + secrets.token_hex(5)
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("insert into organizations (id, name, slug) values ($1, $1, $2)", org, _slug(org))
         await conn.execute(
             "insert into organization_plans"
-            " (organization_id, plan_id, current_period_start, current_period_end)"
+            " (organization_id, plan_id, current_period_start, current_period_end, welcome_bonus_credits)"
             " select $1, $2, date_trunc('month', now() at time zone 'UTC') at time zone 'UTC',"
-            " (date_trunc('month', now() at time zone 'UTC') + interval '1 month') at time zone 'UTC'",
+            " (date_trunc('month', now() at time zone 'UTC') + interval '1 month') at time zone 'UTC', 0",
             org,
             plan,
         )

@@ -25,7 +25,11 @@ from .helpers import Hasura, balance, key, new_org, session
 
 
 def reserve_args(**overrides: object) -> dict[str, Any]:
-    args: dict[str, Any] = {"capability": "question_generation", "qualityLevel": "fast", "idempotencyKey": key()}
+    args: dict[str, Any] = {
+        "capability": "question_generation",
+        "qualityLevel": "fast",
+        "idempotencyKey": key(),
+    }
     args.update(overrides)
     return args
 
@@ -125,6 +129,8 @@ async def test_a_refused_item_is_its_own_answer_and_the_batch_stands(hasura: Has
     org = await new_org(hasura.pool, "plan_pro")
     service = session("service", org)
     held = await hasura.ok("reserveCredits", reserve_args(estimatedCredits="10"), service)
+    by_tokens = await hasura.ok("reserveCredits", reserve_args(estimatedCredits="10"), service)
+    tokens = {"inputTokens": 2000, "outputTokens": 1000, "model": "openai/gpt-4o-mini"}
     released = await hasura.ok("reserveCredits", reserve_args(estimatedCredits="1"), service)
     await hasura.ok("releaseCredits", {"reservationId": released["reservationId"], "reason": "test"}, service)
     calls: list[tuple[str, dict[str, Any]]] = [
@@ -136,6 +142,11 @@ async def test_a_refused_item_is_its_own_answer_and_the_batch_stands(hasura: Has
         ("settleCredits", {"reservationId": released["reservationId"], "actualCredits": "1"}),
         ("reserveCredits", reserve_args(ttlSeconds=0)),
         ("reserveCredits", reserve_args(estimatedCredits="2")),
+        (
+            "settleCredits",
+            {"reservationId": by_tokens["reservationId"], "usage": {**tokens, "model": "acme/x"}},
+        ),
+        ("settleCredits", {"reservationId": by_tokens["reservationId"], "usage": tokens}),
     ]
     responses = await run_as_one_batch(
         hasura, org, [lambda name=name, args=args: hasura.call(name, args, service) for name, args in calls]
@@ -149,13 +160,17 @@ async def test_a_refused_item_is_its_own_answer_and_the_batch_stands(hasura: Has
         "RESERVATION_RELEASED",
         "INVALID_ARGUMENT",
         "ok",
+        "MODEL_UNKNOWN",
+        "ok",
     ]
     for response in responses:
         if response.status_code != 200:
             assert response.status_code == 400
             assert set(response.json()) == {"message", "extensions"}
+    priced = -Decimal(responses[-1].json()["creditsAmount"])
+    assert priced > 0
     after = await balance(hasura.pool, org)
-    assert (after["reserved_credits"], after["used_this_period"]) == (Decimal("3.00"), Decimal("4.00"))
+    assert (after["reserved_credits"], after["used_this_period"]) == (Decimal("3.00"), 4 + priced)
     assert await invariants(hasura.pool, org) == []
 
 

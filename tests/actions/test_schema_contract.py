@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from graphql import (
+    GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -77,12 +78,12 @@ def assert_same_type(gql_type: Any, annotation: Any, where: str) -> None:
     elif isinstance(named, GraphQLScalarType):
         assert SCALARS[named.name] is _base(inner), f"{where}: graphql {named.name}, python {annotation}"
     else:
-        assert isinstance(named, GraphQLObjectType), where
+        assert isinstance(named, GraphQLObjectType | GraphQLInputObjectType), where
         assert isinstance(inner, type) and issubclass(inner, BaseModel), f"{where}: python {annotation}"
         assert_same_object(named, inner)
 
 
-def assert_same_object(gql: GraphQLObjectType, model: type[BaseModel]) -> None:
+def assert_same_object(gql: GraphQLObjectType | GraphQLInputObjectType, model: type[BaseModel]) -> None:
     assert gql.name == model.__name__, f"graphql type {gql.name} is model {model.__name__}"
     fields = {info.alias or name: info for name, info in model.model_fields.items()}
     assert set(gql.fields) == set(fields), (
@@ -157,4 +158,6 @@ def test_custom_types_listed_in_actions_yaml(schema: Any, actions_yaml: dict) ->
         if isinstance(t, GraphQLObjectType) and not n.startswith("__") and n not in ("Query", "Mutation")
     }
     assert objects == sdl_objects
+    inputs = {o["name"] for o in actions_yaml["custom_types"]["input_objects"]}
+    assert inputs == {n for n, t in schema.type_map.items() if isinstance(t, GraphQLInputObjectType)}
     assert [s["name"] for s in actions_yaml["custom_types"]["scalars"]] == ["Credits"]

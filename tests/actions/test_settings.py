@@ -65,3 +65,16 @@ def test_main_refuses_bad_configuration_without_starting() -> None:
     )
     assert result.returncode == 2
     assert "CREDITS_HASURA_ACTION_SECRET" in result.stderr
+
+
+def test_production_refuses_a_stripe_stand_in() -> None:
+    # The local Stripe of `make up` is reached through CREDITS_STRIPE_API_BASE; prod must talk to Stripe.
+    with pytest.raises(ValidationError, match="CREDITS_STRIPE_API_BASE"):
+        Settings(
+            environment="prod",
+            hasura_action_secret=REAL,
+            database_url="postgresql://db/x",
+            stripe_api_base="http://127.0.0.1:12111",
+        )
+    test = Settings(environment="test", hasura_action_secret=REAL, database_url="postgresql://db/x")
+    assert Settings(**{**test.model_dump(), "stripe_api_base": "http://127.0.0.1:12111"}).stripe_api_base

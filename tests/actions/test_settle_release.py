@@ -122,6 +122,24 @@ async def test_settle_credits_after_expiry_is_late(hasura: Hasura) -> None:
         ({"actualCredits": "NaN"}, "INVALID_INPUT"),
         ({"actualCredits": "-Infinity"}, "INVALID_INPUT"),
         ({"actualCredits": None}, "INVALID_INPUT"),
+        ({"usage": {"inputTokens": 1, "outputTokens": 1, "model": "openai/gpt-4o-mini"}}, "INVALID_INPUT"),
+        (
+            {
+                "actualCredits": None,
+                "usage": {"inputTokens": -1, "outputTokens": 1, "model": "openai/gpt-4o-mini"},
+            },
+            "INVALID_ARGUMENT",
+        ),
+        ({"actualCredits": None, "usage": {"inputTokens": 1, "outputTokens": 1}}, "INVALID_INPUT"),
+        (
+            {"actualCredits": None, "usage": {"inputTokens": 1.5, "outputTokens": 1, "model": "x"}},
+            "INVALID_INPUT",
+        ),
+        (
+            {"actualCredits": None, "usage": {"inputTokens": 1, "outputTokens": 1, "model": "acme/x"}},
+            "MODEL_UNKNOWN",
+        ),
+        ({"actualCredits": "10.01"}, "SETTLE_CEILING_EXCEEDED"),
         ({"actualCredits": "1,5"}, "INVALID_INPUT"),
         ({"actualCredits": "1" * 10_240}, "INVALID_INPUT"),
         ({"providerMetadata": [1, 2]}, "INVALID_ARGUMENT"),

@@ -11,8 +11,8 @@ from starlette.applications import Starlette
 
 from actions.app import create_app
 from actions.settings import Settings
+from devkit.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripeServer
 
-from .fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripeServer
 from .helpers import SECRET, Billing
 
 

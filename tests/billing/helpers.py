@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from .fake_stripe import FakeStripe, sign
+from devkit.fake_stripe import FakeStripe, sign
 
 SECRET = "test-billing-secret-0123456789"
 SECRET_HEADER = "X-Credits-Action-Secret"
@@ -160,7 +160,8 @@ class Billing:
 
 
 async def new_org(pool: asyncpg.Pool, plan: str = "plan_pro") -> str:
-    """A fresh organization on `plan` for the current calendar month, with an owner user."""
+    """A fresh organization on `plan` for the current calendar month, with an owner user, starting from its
+    allocation alone: no welcome bonus, so tests see only the credits they move."""
     org = "org_b" + secrets.token_hex(5)
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(
@@ -168,9 +169,9 @@ async def new_org(pool: asyncpg.Pool, plan: str = "plan_pro") -> str:
         )
         await conn.execute(
             "insert into organization_plans"
-            " (organization_id, plan_id, current_period_start, current_period_end)"
+            " (organization_id, plan_id, current_period_start, current_period_end, welcome_bonus_credits)"
             " select $1, $2, date_trunc('month', now() at time zone 'UTC') at time zone 'UTC',"
-            " (date_trunc('month', now() at time zone 'UTC') + interval '1 month') at time zone 'UTC'",
+            " (date_trunc('month', now() at time zone 'UTC') + interval '1 month') at time zone 'UTC', 0",
             org,
             plan,
         )

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import asyncpg
 
-from .fake_stripe import completed_session, event, new_id
+from devkit.fake_stripe import completed_session, event, new_id
+
 from .helpers import Billing, new_org
 
 CHARGE = "auto_topup_charge"

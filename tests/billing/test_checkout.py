@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from .fake_stripe import API_KEY
+from devkit.fake_stripe import API_KEY
+
 from .helpers import Billing, new_org, session
 
 ARGS = {

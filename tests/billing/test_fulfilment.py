@@ -7,7 +7,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from .fake_stripe import completed_session, event, new_id
+from devkit.fake_stripe import completed_session, event, new_id
+
 from .helpers import Billing, new_org
 
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 import asyncpg
 import pytest
 
-from .fake_stripe import charge_refunded, completed_session, dispute_closed, dispute_created, new_id
+from devkit.fake_stripe import charge_refunded, completed_session, dispute_closed, dispute_created, new_id
+
 from .helpers import Billing, new_org
 
 

@@ -19,9 +19,9 @@ import pytest
 
 from actions.app import create_app
 from actions.settings import Settings
+from devkit.fake_stripe import FakeStripeServer, completed_session, sign
 from tests.servers import engine_env, free_port, serving, start_uvicorn
 
-from .fake_stripe import FakeStripeServer, completed_session, sign
 from .helpers import SECRET
 from .receiver import Receiver
 
@@ -171,7 +171,7 @@ async def test_notice_delivered_by_the_engine(engine_url: str, db_url: str) -> N
 async def test_engine_schedules_the_billing_crons(engine_url: str, db_url: str) -> None:
     names = await _eventually(
         db_url,
-        "select array_agg(distinct trigger_name order by trigger_name) from hdb_catalog.hdb_cron_events",
+        "select array_agg(distinct trigger_name order by trigger_name) from gqlengine.hdb_cron_events",
         expected=["expire_credit_reservations", "rollover_billing_periods"],
     )
     assert names == ["expire_credit_reservations", "rollover_billing_periods"]

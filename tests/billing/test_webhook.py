@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import time
 
-from .fake_stripe import event, new_id, sign
+from devkit.fake_stripe import event, new_id, sign
+
 from .helpers import Billing
 
 

@@ -21,7 +21,16 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.billing.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripeServer, completed_session, sign
+from devkit.fake_stripe import (
+    API_KEY,
+    WEBHOOK_SECRET,
+    FakeStripeServer,
+    completed_session,
+    dispute_closed,
+    dispute_created,
+    new_id,
+    sign,
+)
 from tests.billing.helpers import SECRET, new_org
 from tests.billing.receiver import Receiver
 from tests.servers import free_port, serving
@@ -60,20 +69,24 @@ class Stack:
         assert r.status_code == 200, r.text
         return r.json()
 
+    def cron_events(self) -> str:
+        """Where the engine keeps cron runs: Hasura in its metadata catalog (here the same database),
+        gqlengine in a schema of its own."""
+        hasura = self.sql("select to_regclass('hdb_catalog.hdb_version') is not null")
+        return "hdb_catalog.hdb_cron_events" if hasura else "gqlengine.hdb_cron_events"
+
     def queues_idle(self) -> bool:
         """No event or due cron delivery left to make (each delivered, or given up)."""
         pending = self.sql(
             "select (select count(*) from hdb_catalog.event_log where not delivered and not error)"
-            " + (select count(*) from hdb_catalog.hdb_cron_events"
+            f" + (select count(*) from {self.cron_events()}"
             "    where status in ('scheduled', 'locked') and scheduled_time <= now())"
         )
         return pending == 0
 
     def run_cron_now(self, name: str) -> None:
         """A run of cron trigger `name` due now, as if its schedule had come round."""
-        self.sql(
-            "insert into hdb_catalog.hdb_cron_events (trigger_name, scheduled_time) values ($1, now())", name
-        )
+        self.sql(f"insert into {self.cron_events()} (trigger_name, scheduled_time) values ($1, now())", name)
 
 
 def eventually(check: Callable[[], Any], within: float = 30.0) -> Any:
@@ -270,6 +283,112 @@ def test_a_signed_checkout_completion_becomes_credits_once(stack: Stack) -> None
     assert dec(balance(stack, org)["bonus_credits"]) == bonus_before + credits
     topups = [r for r in ledger(stack, org) if r["transaction_type"] == "topup_purchase"]
     assert [dec(r["credits_amount"]) for r in topups] == [credits]
+
+
+# ---------------------------------------------------------------- disputes, with Stripe's replays
+
+
+def paid_through_local_checkout(stack: Stack, org: str) -> dict[str, Any]:
+    """A starter package bought by paying the stand-in's checkout page, fulfilled by the event trigger."""
+    stack.stripe.fake.webhook_url = f"{stack.service_url}/webhooks/stripe"
+    checkout = as_org(
+        stack,
+        "owner",
+        org,
+        'mutation { createTopupCheckout(packageId: "pkg_starter", successUrl: "https://app.test/ok",'
+        ' cancelUrl: "https://app.test/no") { purchaseId url } }',
+    )["createTopupCheckout"]
+    assert httpx.post(checkout["url"]).status_code == 303
+    status_q = "query ($id: String!) { credit_purchases_by_pk(id: $id) { status } }"
+
+    def status() -> str:
+        return stack.api.admin(status_q, {"id": checkout["purchaseId"]})["credit_purchases_by_pk"]["status"]
+
+    eventually(lambda: status() == "fulfilled")
+    session_id = checkout["url"].rsplit("/", 1)[1]
+    return stack.stripe.fake.sessions[session_id]
+
+
+def send_stripe_event(stack: Stack, event: dict[str, Any], times: int = 1) -> None:
+    payload = json.dumps(event)
+    for _ in range(times):
+        r = httpx.post(
+            f"{stack.service_url}/webhooks/stripe",
+            content=payload,
+            headers={"stripe-signature": sign(payload), "content-type": "application/json"},
+        )
+        assert r.status_code == 200, r.text
+    eventually(stack.queues_idle)
+
+
+def redeliver_stripe_event(stack: Stack, stripe_event_id: str) -> None:
+    """The engine delivering a stored Stripe event once more, as Hasura may (at least once)."""
+    event_id = stack.sql(
+        "select id from hdb_catalog.event_log where trigger_name = 'stripe_event_process'"
+        " and payload->'data'->'new'->>'id' = $1",
+        stripe_event_id,
+    )
+    assert stack.metadata({"type": "pg_redeliver_event", "args": {"event_id": event_id}}) == {
+        "message": "success"
+    }
+    invocations = "select count(*) from hdb_catalog.event_invocation_logs where event_id = $1"
+    eventually(lambda: stack.sql(invocations, event_id) == 2)
+    eventually(stack.queues_idle)
+
+
+def bonus(stack: Stack, org: str) -> Decimal:
+    return dec(balance(stack, org)["bonus_credits"])
+
+
+def test_a_won_dispute_withdraws_then_reinstates_exactly_once(stack: Stack) -> None:
+    org = fresh_org(stack)
+    before = bonus(stack, org)
+    session = paid_through_local_checkout(stack, org)  # 100 credits for 999 cents
+    assert bonus(stack, org) == before + 100
+    intent, charge = session["payment_intent"], new_id("ch")
+
+    created = dispute_created(intent, charge, 999)
+    send_stripe_event(stack, created, times=2)  # Stripe retries the webhook
+    redeliver_stripe_event(stack, created["id"])
+    assert bonus(stack, org) == before  # funds withdrawn once
+
+    won = dispute_closed(intent, charge, 999, "won")
+    send_stripe_event(stack, won, times=2)
+    redeliver_stripe_event(stack, won["id"])
+    send_stripe_event(stack, dispute_closed(intent, charge, 999, "won"))  # the same closure, a new event id
+    assert bonus(stack, org) == before + 100  # reinstated once
+
+    rows = [(r["transaction_type"], dec(r["credits_amount"])) for r in ledger(stack, org)]
+    assert [r for r in rows if r[0] in ("topup_purchase", "topup_refund")] == [
+        ("topup_purchase", Decimal(100)),
+        ("topup_refund", Decimal(-100)),
+        ("topup_purchase", Decimal(100)),
+    ]
+    assert stack.sql("select count(*) from check_credit_invariants($1)", org) == 0
+
+
+def test_a_lost_dispute_keeps_the_funds_withdrawn_exactly_once(stack: Stack) -> None:
+    org = fresh_org(stack)
+    before = bonus(stack, org)
+    session = paid_through_local_checkout(stack, org)
+    intent, charge = session["payment_intent"], new_id("ch")
+
+    created = dispute_created(intent, charge, 999)
+    send_stripe_event(stack, created)
+    lost = dispute_closed(intent, charge, 999, "lost")
+    send_stripe_event(stack, lost, times=2)
+    redeliver_stripe_event(stack, lost["id"])
+    redeliver_stripe_event(stack, created["id"])
+    assert bonus(stack, org) == before
+
+    refunds = [r for r in ledger(stack, org) if r["transaction_type"] == "topup_refund"]
+    assert [dec(r["credits_amount"]) for r in refunds] == [Decimal(-100)]
+    status = stack.api.admin(
+        "query ($org: String!) { credit_purchases(where: {organization_id: {_eq: $org}}) { status } }",
+        {"org": org},
+    )["credit_purchases"]
+    assert status == [{"status": "refunded"}]
+    assert stack.sql("select count(*) from check_credit_invariants($1)", org) == 0
 
 
 # ---------------------------------------------------------------- low-balance notice

@@ -57,7 +57,7 @@ async def make_cron(pool: asyncpg.Pool, entries: list[dict[str, Any]], clock: Fa
 
 
 async def cron_rows(pool: asyncpg.Pool) -> list[asyncpg.Record]:
-    return await pool.fetch("select * from hdb_catalog.hdb_cron_events order by scheduled_time, created_at")
+    return await pool.fetch("select * from gqlengine.hdb_cron_events order by scheduled_time, created_at")
 
 
 async def test_upcoming_events_are_generated_and_a_due_one_is_delivered(
@@ -84,7 +84,7 @@ async def test_upcoming_events_are_generated_and_a_due_one_is_delivered(
     }
     rows = await cron_rows(pool)
     assert [(r["status"], r["tries"]) for r in rows[:2]] == [("delivered", 1), ("scheduled", 0)]
-    [log] = await pool.fetch("select * from hdb_catalog.hdb_cron_event_invocation_logs")
+    [log] = await pool.fetch("select * from gqlengine.hdb_cron_event_invocation_logs")
     assert (log["event_id"], log["status"]) == (rows[0]["id"], 200)
     assert json.loads(log["request"])["payload"] == request.body
 
@@ -127,7 +127,7 @@ async def test_failed_delivery_is_retried_then_marked_error(pool: asyncpg.Pool, 
     [first] = (await cron_rows(pool))[:1]
     assert (first["status"], first["tries"]) == ("error", 3)
     assert [r.body["id"] for r in receiver.requests] == [first["id"]] * 3
-    logs = await pool.fetch("select status from hdb_catalog.hdb_cron_event_invocation_logs")
+    logs = await pool.fetch("select status from gqlengine.hdb_cron_event_invocation_logs")
     assert [log["status"] for log in logs] == [500, 500, 500]
 
 
@@ -161,7 +161,7 @@ async def test_runs_missed_while_down_are_delivered_within_tolerance_and_dead_ou
     [request] = receiver.requests
     assert request.body["scheduled_time"] == "2026-03-01T10:03:00Z"
     dead_logs = await pool.fetchval(
-        "select count(*) from hdb_catalog.hdb_cron_event_invocation_logs where event_id = any($1::text[])",
+        "select count(*) from gqlengine.hdb_cron_event_invocation_logs where event_id = any($1::text[])",
         [r["id"] for r in rows[:2]],
     )
     assert dead_logs == 0

@@ -259,13 +259,13 @@ async def test_cron_triggers_are_scheduled_delivered_and_edited(
     conn = await asyncpg.connect(url)
     try:
         scheduled = await conn.fetchval(
-            "select count(*) from hdb_catalog.hdb_cron_events where trigger_name = 'hidden_job'"
+            "select count(*) from gqlengine.hdb_cron_events where trigger_name = 'hidden_job'"
         )
         assert scheduled > 0
         # Make the next run due now instead of waiting for the clock.
         event_id = await conn.fetchval(
-            "update hdb_catalog.hdb_cron_events set scheduled_time = now()"
-            " where id = (select id from hdb_catalog.hdb_cron_events where trigger_name = 'hidden_job'"
+            "update gqlengine.hdb_cron_events set scheduled_time = now()"
+            " where id = (select id from gqlengine.hdb_cron_events where trigger_name = 'hidden_job'"
             "             order by scheduled_time limit 1) returning id"
         )
         await eventually(lambda: [r for r in fresh.requests if r.path == "/hidden"])
@@ -278,7 +278,7 @@ async def test_cron_triggers_are_scheduled_delivered_and_edited(
         r = await metadata(client, {"type": "delete_cron_trigger", "args": {"name": "hidden_job"}})
         assert r.json() == {"message": "success"}
         left = await conn.fetchval(
-            "select count(*) from hdb_catalog.hdb_cron_events"
+            "select count(*) from gqlengine.hdb_cron_events"
             " where trigger_name = 'hidden_job' and status = 'scheduled'"
         )
         assert left == 0

@@ -49,14 +49,18 @@ async def new_org(
     overdraft: Decimal | int = 0,
     threshold: Decimal | int | None = None,
 ) -> str:
-    """An organization on `plan` from `start`; the plan insert provisions its balance and first allocation."""
+    """An organization on `plan` from `start`; the plan insert provisions its balance and first allocation.
+
+    It starts from the allocation alone (no welcome bonus) so the credit arithmetic under test is the only
+    change; provisioning and its welcome bonus are tested in test_schema_provisioning."""
     org = "org_" + secrets.token_hex(6)
     await conn.execute(
         "insert into organizations (id, name, slug) values ($1, $1, $2)", org, org.replace("_", "-")
     )
     await conn.execute(
-        "insert into organization_plans (organization_id, plan_id, current_period_start, current_period_end)"
-        " values ($1, $2, $3, $4)",
+        "insert into organization_plans"
+        " (organization_id, plan_id, current_period_start, current_period_end, welcome_bonus_credits)"
+        " values ($1, $2, $3, $4, 0)",
         org,
         plan,
         start,

@@ -217,10 +217,18 @@ async def test_a_balance_that_would_overflow_is_refused_with_a_code(conn: asyncp
         await grant(conn, org, 1_000_000_000, "promo_bonus", f"big{i}")
     await expect_error("INVALID_AMOUNT", grant(conn, org, 1_000_000_000, "promo_bonus", "big9"))
     assert (await balance(conn, org))["bonus_credits"] == 9_000_000_000
-    r = await reserve(conn, org, "k", amount=1)
+    r = await reserve(conn, org, "k", amount=10_000)
     for i in range(18):  # 9e9 out of bonus, then 9e9 of debt
         await grant(conn, org, -1_000_000_000, "admin_adjustment", f"take{i}")
     await expect_error("INVALID_AMOUNT", grant(conn, org, -1_000_000_000, "admin_adjustment", "take18"))
-    await expect_error("INVALID_AMOUNT", settle(conn, org, r["reservation_id"], 1_000_000_000))
+    # The default settle ceiling would refuse this settle first; lifted, the overflow check answers.
+    await conn.execute(
+        "insert into credit_pricing (plan_id, settle_ceiling_factor, settle_ceiling_credits)"
+        " values ('plan_pro', 999999, 9999999999)"
+    )
+    try:
+        await expect_error("INVALID_AMOUNT", settle(conn, org, r["reservation_id"], 1_000_000_000))
+    finally:
+        await conn.execute("delete from credit_pricing where plan_id = 'plan_pro'")
     assert (await balance(conn, org))["used_this_period"] == 9_000_000_000
     await assert_invariants(conn, org)

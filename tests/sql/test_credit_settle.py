@@ -85,7 +85,8 @@ async def test_settle_beyond_the_hold_charges_into_overdraft_and_blocks_reservat
     conn: asyncpg.Connection,
 ) -> None:
     org = await new_org(conn, "plan_free", overdraft=2)  # 10 credits, spendable 12
-    r = await reserve(conn, org, "k", "question_generation", "fast", amount=1)
+    # A hold of 2: the settle ceiling allows up to 10x the hold.
+    r = await reserve(conn, org, "k", "question_generation", "fast", amount=2)
     s = await settle(conn, org, r["reservation_id"], 15)
     assert s["balance"]["available"] == -5
     assert s["balance"]["spendable"] == -3

@@ -95,4 +95,4 @@ async def test_welcome_bonus_keys_are_per_organization(conn: asyncpg.Connection)
     keys = await conn.fetch(
         "select idempotency_key from credit_transactions where transaction_type = 'promo_bonus' order by 1"
     )
-    assert [r[0] for r in keys] == sorted(f"welcome:{org}" for org in TENANTS)
+    assert [r[0] for r in keys] == sorted(f"grant:{org}:welcome" for org in TENANTS)

@@ -13,7 +13,7 @@ import pytest
 
 from actions.app import create_app
 from actions.settings import Settings
-from tests.billing.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripeServer
+from devkit.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripeServer
 from tests.billing.helpers import SECRET
 from tests.servers import engine_env, free_port, serving, start_uvicorn
 
@@ -51,6 +51,8 @@ def stack(db_url: str) -> Iterator[Stack]:
         )
         server, thread, service_port = start_uvicorn(create_app(settings))
         service_url = f"http://127.0.0.1:{service_port}"
+        # Paying on the fake's checkout page sends the signed completion webhook here, as Stripe would.
+        stripe_server.fake.webhook_url = f"{service_url}/webhooks/stripe"
         port = free_port()
         env = engine_env(
             db_url,

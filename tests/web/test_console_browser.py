@@ -14,17 +14,13 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from tests.billing.fake_stripe import completed_session, sign
 from tests.servers import free_port
 
 from .conftest import Stack, token
@@ -58,54 +54,6 @@ def _missing() -> str | None:
     if not chromium_path():
         return "no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)"
     return None
-
-
-class _Checkout:
-    """What a buyer's 'Pay' on the fake Checkout page does: Stripe sends the signed completion webhook."""
-
-    def __init__(self, stack: Stack) -> None:
-        stack_ref = stack
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                session_id = self.path.rsplit("/", 1)[-1]
-                session = stack_ref.stripe.fake.sessions.get(session_id)
-                if session is None:
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                payload = json.dumps(completed_session(session))
-                response = httpx.post(
-                    f"{stack_ref.service_url}/webhooks/stripe",
-                    content=payload,
-                    headers={"stripe-signature": sign(payload), "content-type": "application/json"},
-                    timeout=30,
-                )
-                body = json.dumps(
-                    {"webhook_status": response.status_code, "success_url": session["success_url"]}
-                )
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.end_headers()
-                self.wfile.write(body.encode())
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> _Checkout:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -148,24 +96,23 @@ def console_url(stack: Stack) -> Iterator[str]:
 def test_console_scenarios_in_a_real_browser(stack: Stack, console_url: str) -> None:
     tokens = {name: token(role, org, user) for name, (role, org, user) in USERS.items()}
     screenshots = os.environ.get("SCREENSHOT_DIR", str(ROOT / ".data" / "screenshots"))
-    with _Checkout(stack) as checkout:
-        env = {
-            **os.environ,
-            "CONSOLE_URL": console_url,
-            "ENGINE_URL": stack.engine_url,
-            "CHECKOUT_CONTROL_URL": checkout.url,
-            "E2E_TOKENS": json.dumps(tokens),
-            "CHROMIUM_PATH": chromium_path() or "",
-            "SCREENSHOT_DIR": screenshots,
-        }
-        result = subprocess.run(
-            ["node", "--test", "--test-reporter=spec", "e2e/console.e2e.mjs"],
-            cwd=WEB,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+    env = {
+        **os.environ,
+        "CONSOLE_URL": console_url,
+        "ENGINE_URL": stack.engine_url,
+        "STRIPE_URL": stack.stripe.url,
+        "E2E_TOKENS": json.dumps(tokens),
+        "CHROMIUM_PATH": chromium_path() or "",
+        "SCREENSHOT_DIR": screenshots,
+    }
+    result = subprocess.run(
+        ["node", "--test", "--test-reporter=spec", "e2e/console.e2e.mjs"],
+        cwd=WEB,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     print(result.stdout[-20000:], result.stderr[-5000:])
     assert result.returncode == 0, (
         f"browser scenarios failed:\n{result.stdout[-8000:]}\n{result.stderr[-3000:]}"

@@ -10,8 +10,8 @@
 -- failed, and another transaction could slip in between items.
 --
 -- p_items: [{"op": "reserve", "capability", "quality_level", "idempotency_key", "amount"?, "ttl_seconds"?}
---           | {"op": "settle", "reservation_id", "actual_credits", "provider_request_id"?,
---              "provider_metadata"?}]
+--           | {"op": "settle", "reservation_id", "actual_credits"?, "provider_request_id"?,
+--              "provider_metadata"?, "input_tokens"?, "output_tokens"?, "model"?}]
 -- Answer: {"results": [{"ok": <the function's answer>} | {"error": {"sqlstate", "message", "detail"}}]}.
 CREATE FUNCTION public.credits_apply_batch(p_organization_id text, p_items jsonb)
 RETURNS jsonb
@@ -53,7 +53,10 @@ BEGIN
                     p_reservation_id => v_item ->> 'reservation_id',
                     p_actual_credits => (v_item ->> 'actual_credits')::numeric,
                     p_provider_request_id => v_item ->> 'provider_request_id',
-                    p_provider_metadata => v_item -> 'provider_metadata');
+                    p_provider_metadata => v_item -> 'provider_metadata',
+                    p_input_tokens => (v_item ->> 'input_tokens')::bigint,
+                    p_output_tokens => (v_item ->> 'output_tokens')::bigint,
+                    p_model => v_item ->> 'model');
             ELSE
                 PERFORM public.credits_raise('INVALID_ARGUMENT',
                     format('unknown batch operation %s', coalesce(v_item ->> 'op', 'null')));

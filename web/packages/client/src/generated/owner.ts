@@ -798,7 +798,9 @@ export type Credit_Transactions_Avg_Order_By = {
   credits_amount?: InputMaybe<Order_By>;
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   ledger_seq?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
 };
 
 /** Boolean expression to filter rows from the table "credit_transactions". All fields are combined with a logical 'AND'. */
@@ -815,11 +817,13 @@ export type Credit_Transactions_Bool_Exp = {
   estimated_credits?: InputMaybe<Numeric_Comparison_Exp>;
   estimation_variance?: InputMaybe<Numeric_Comparison_Exp>;
   id?: InputMaybe<String_Comparison_Exp>;
+  input_tokens?: InputMaybe<Bigint_Comparison_Exp>;
   ledger_seq?: InputMaybe<Bigint_Comparison_Exp>;
   llm_model?: InputMaybe<Llm_Models_Bool_Exp>;
   llm_model_id?: InputMaybe<String_Comparison_Exp>;
   organization?: InputMaybe<Organizations_Bool_Exp>;
   organization_id?: InputMaybe<String_Comparison_Exp>;
+  output_tokens?: InputMaybe<Bigint_Comparison_Exp>;
   quality_level?: InputMaybe<Quality_Levels_Bool_Exp>;
   quality_level_id?: InputMaybe<String_Comparison_Exp>;
   reservation?: InputMaybe<Credit_Reservations_Bool_Exp>;
@@ -837,9 +841,11 @@ export type Credit_Transactions_Max_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   ledger_seq?: InputMaybe<Order_By>;
   llm_model_id?: InputMaybe<Order_By>;
   organization_id?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
   quality_level_id?: InputMaybe<Order_By>;
   reservation_id?: InputMaybe<Order_By>;
   transaction_type?: InputMaybe<Order_By>;
@@ -855,9 +861,11 @@ export type Credit_Transactions_Min_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   ledger_seq?: InputMaybe<Order_By>;
   llm_model_id?: InputMaybe<Order_By>;
   organization_id?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
   quality_level_id?: InputMaybe<Order_By>;
   reservation_id?: InputMaybe<Order_By>;
   transaction_type?: InputMaybe<Order_By>;
@@ -874,11 +882,13 @@ export type Credit_Transactions_Order_By = {
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   ledger_seq?: InputMaybe<Order_By>;
   llm_model?: InputMaybe<Llm_Models_Order_By>;
   llm_model_id?: InputMaybe<Order_By>;
   organization?: InputMaybe<Organizations_Order_By>;
   organization_id?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
   quality_level?: InputMaybe<Quality_Levels_Order_By>;
   quality_level_id?: InputMaybe<Order_By>;
   reservation?: InputMaybe<Credit_Reservations_Order_By>;
@@ -905,11 +915,15 @@ export type Credit_Transactions_Select_Column =
   /** column name */
   | 'id'
   /** column name */
+  | 'input_tokens'
+  /** column name */
   | 'ledger_seq'
   /** column name */
   | 'llm_model_id'
   /** column name */
   | 'organization_id'
+  /** column name */
+  | 'output_tokens'
   /** column name */
   | 'quality_level_id'
   /** column name */
@@ -923,7 +937,9 @@ export type Credit_Transactions_Stddev_Order_By = {
   credits_amount?: InputMaybe<Order_By>;
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   ledger_seq?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
 };
 
 /** order by stddev_pop() on columns of table "credit_transactions" */
@@ -932,7 +948,9 @@ export type Credit_Transactions_Stddev_Pop_Order_By = {
   credits_amount?: InputMaybe<Order_By>;
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   ledger_seq?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
 };
 
 /** order by stddev_samp() on columns of table "credit_transactions" */
@@ -941,7 +959,9 @@ export type Credit_Transactions_Stddev_Samp_Order_By = {
   credits_amount?: InputMaybe<Order_By>;
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   ledger_seq?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
 };
 
 /** Streaming cursor of the table "credit_transactions" */
@@ -962,9 +982,11 @@ export type Credit_Transactions_Stream_Cursor_Value_Input = {
   estimated_credits?: InputMaybe<Scalars['numeric']['input']>;
   estimation_variance?: InputMaybe<Scalars['numeric']['input']>;
   id?: InputMaybe<Scalars['String']['input']>;
+  input_tokens?: InputMaybe<Scalars['bigint']['input']>;
   ledger_seq?: InputMaybe<Scalars['bigint']['input']>;
   llm_model_id?: InputMaybe<Scalars['String']['input']>;
   organization_id?: InputMaybe<Scalars['String']['input']>;
+  output_tokens?: InputMaybe<Scalars['bigint']['input']>;
   quality_level_id?: InputMaybe<Scalars['String']['input']>;
   reservation_id?: InputMaybe<Scalars['String']['input']>;
   transaction_type?: InputMaybe<Scalars['String']['input']>;
@@ -976,7 +998,9 @@ export type Credit_Transactions_Sum_Order_By = {
   credits_amount?: InputMaybe<Order_By>;
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   ledger_seq?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
 };
 
 /** order by var_pop() on columns of table "credit_transactions" */
@@ -985,7 +1009,9 @@ export type Credit_Transactions_Var_Pop_Order_By = {
   credits_amount?: InputMaybe<Order_By>;
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   ledger_seq?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
 };
 
 /** order by var_samp() on columns of table "credit_transactions" */
@@ -994,7 +1020,9 @@ export type Credit_Transactions_Var_Samp_Order_By = {
   credits_amount?: InputMaybe<Order_By>;
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   ledger_seq?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
 };
 
 /** order by variance() on columns of table "credit_transactions" */
@@ -1003,7 +1031,9 @@ export type Credit_Transactions_Variance_Order_By = {
   credits_amount?: InputMaybe<Order_By>;
   estimated_credits?: InputMaybe<Order_By>;
   estimation_variance?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   ledger_seq?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
 };
 
 /** Boolean expression to filter rows from the table "credit_usage_daily". All fields are combined with a logical 'AND'. */
@@ -1015,11 +1045,13 @@ export type Credit_Usage_Daily_Bool_Exp = {
   ai_capability_id?: InputMaybe<String_Comparison_Exp>;
   credits?: InputMaybe<Numeric_Comparison_Exp>;
   day?: InputMaybe<Date_Comparison_Exp>;
+  input_tokens?: InputMaybe<Bigint_Comparison_Exp>;
   llm_model?: InputMaybe<Llm_Models_Bool_Exp>;
   llm_model_id?: InputMaybe<String_Comparison_Exp>;
   operations?: InputMaybe<Int_Comparison_Exp>;
   organization?: InputMaybe<Organizations_Bool_Exp>;
   organization_id?: InputMaybe<String_Comparison_Exp>;
+  output_tokens?: InputMaybe<Bigint_Comparison_Exp>;
   quality_level?: InputMaybe<Quality_Levels_Bool_Exp>;
   quality_level_id?: InputMaybe<String_Comparison_Exp>;
 };
@@ -1030,11 +1062,13 @@ export type Credit_Usage_Daily_Order_By = {
   ai_capability_id?: InputMaybe<Order_By>;
   credits?: InputMaybe<Order_By>;
   day?: InputMaybe<Order_By>;
+  input_tokens?: InputMaybe<Order_By>;
   llm_model?: InputMaybe<Llm_Models_Order_By>;
   llm_model_id?: InputMaybe<Order_By>;
   operations?: InputMaybe<Order_By>;
   organization?: InputMaybe<Organizations_Order_By>;
   organization_id?: InputMaybe<Order_By>;
+  output_tokens?: InputMaybe<Order_By>;
   quality_level?: InputMaybe<Quality_Levels_Order_By>;
   quality_level_id?: InputMaybe<Order_By>;
 };
@@ -1048,11 +1082,15 @@ export type Credit_Usage_Daily_Select_Column =
   /** column name */
   | 'day'
   /** column name */
+  | 'input_tokens'
+  /** column name */
   | 'llm_model_id'
   /** column name */
   | 'operations'
   /** column name */
   | 'organization_id'
+  /** column name */
+  | 'output_tokens'
   /** column name */
   | 'quality_level_id';
 
@@ -1069,9 +1107,11 @@ export type Credit_Usage_Daily_Stream_Cursor_Value_Input = {
   ai_capability_id?: InputMaybe<Scalars['String']['input']>;
   credits?: InputMaybe<Scalars['numeric']['input']>;
   day?: InputMaybe<Scalars['date']['input']>;
+  input_tokens?: InputMaybe<Scalars['bigint']['input']>;
   llm_model_id?: InputMaybe<Scalars['String']['input']>;
   operations?: InputMaybe<Scalars['Int']['input']>;
   organization_id?: InputMaybe<Scalars['String']['input']>;
+  output_tokens?: InputMaybe<Scalars['bigint']['input']>;
   quality_level_id?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1603,6 +1643,9 @@ export type Organizations_Bool_Exp = {
   credit_settings?: InputMaybe<Organization_Credit_Settings_Bool_Exp>;
   credit_transactions?: InputMaybe<Credit_Transactions_Bool_Exp>;
   credit_transactions_aggregate?: InputMaybe<Credit_Transactions_Aggregate_Bool_Exp>;
+  credits_available?: InputMaybe<Numeric_Comparison_Exp>;
+  credits_spendable?: InputMaybe<Numeric_Comparison_Exp>;
+  credits_used_this_period?: InputMaybe<Numeric_Comparison_Exp>;
   id?: InputMaybe<String_Comparison_Exp>;
   members?: InputMaybe<Organization_Members_Bool_Exp>;
   name?: InputMaybe<String_Comparison_Exp>;
@@ -1618,6 +1661,9 @@ export type Organizations_Order_By = {
   credit_reservations_aggregate?: InputMaybe<Credit_Reservations_Aggregate_Order_By>;
   credit_settings?: InputMaybe<Organization_Credit_Settings_Order_By>;
   credit_transactions_aggregate?: InputMaybe<Credit_Transactions_Aggregate_Order_By>;
+  credits_available?: InputMaybe<Order_By>;
+  credits_spendable?: InputMaybe<Order_By>;
+  credits_used_this_period?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
   name?: InputMaybe<Order_By>;
   slug?: InputMaybe<Order_By>;
@@ -1827,6 +1873,7 @@ export type Plans_Bool_Exp = {
   plan_ai_capabilities?: InputMaybe<Plan_Ai_Capabilities_Bool_Exp>;
   price_usd_cents?: InputMaybe<Int_Comparison_Exp>;
   unique_name?: InputMaybe<String_Comparison_Exp>;
+  welcome_bonus_credits?: InputMaybe<Int_Comparison_Exp>;
 };
 
 /** Ordering options when selecting data from "plans". */
@@ -1839,6 +1886,7 @@ export type Plans_Order_By = {
   name?: InputMaybe<Order_By>;
   price_usd_cents?: InputMaybe<Order_By>;
   unique_name?: InputMaybe<Order_By>;
+  welcome_bonus_credits?: InputMaybe<Order_By>;
 };
 
 /** select columns of table "plans" */
@@ -1858,7 +1906,9 @@ export type Plans_Select_Column =
   /** column name */
   | 'price_usd_cents'
   /** column name */
-  | 'unique_name';
+  | 'unique_name'
+  /** column name */
+  | 'welcome_bonus_credits';
 
 /** Streaming cursor of the table "plans" */
 export type Plans_Stream_Cursor_Input = {
@@ -1878,6 +1928,7 @@ export type Plans_Stream_Cursor_Value_Input = {
   name?: InputMaybe<Scalars['String']['input']>;
   price_usd_cents?: InputMaybe<Scalars['Int']['input']>;
   unique_name?: InputMaybe<Scalars['String']['input']>;
+  welcome_bonus_credits?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Boolean expression to filter rows from the table "quality_levels". All fields are combined with a logical 'AND'. */

@@ -17,6 +17,12 @@ export type Scalars = {
   jsonb: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
 
+export type TokenUsage = {
+  inputTokens: Scalars['Int']['input'];
+  model: Scalars['String']['input'];
+  outputTokens: Scalars['Int']['input'];
+};
+
 export type ReserveCreditsMutationVariables = Exact<{
   capability: Scalars['String']['input'];
   qualityLevel: Scalars['String']['input'];

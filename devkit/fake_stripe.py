@@ -8,6 +8,13 @@ idempotency_error). PaymentIntents behave like Stripe's test payment methods: `p
 `pm_card_chargeDeclined` fails with a card_error (402), `pm_card_authenticationRequired` needs
 authentication off-session (402 card_error, code authentication_required, the intent left requires_action).
 Webhook events are signed with Stripe's scheme: `t=<unix>,v1=HMAC-SHA256(secret, "<t>.<payload>")`.
+
+It also stands in for Stripe's hosted Checkout page, so a top-up can be clicked through without Stripe: a
+session's `url` is `<this server>/c/pay/<session id>`, a page with a Pay button. Paying completes the
+session, creates the succeeded PaymentIntent and POSTs the signed `checkout.session.completed` event to
+`webhook_url` (the service's /webhooks/stripe verifies it with the real SDK), then redirects to the
+session's `success_url`. `python -m devkit stripe` serves it on its own; `make up` starts it in development.
+This is a development and test tool: production talks to Stripe (CREDITS_STRIPE_API_BASE unset).
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ import json
 import secrets
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -115,11 +124,17 @@ class FakeStripe:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # A status to fail the next requests with (simulates an outage), e.g. 500.
     fail_with: int | None = None
+    api_key: str = API_KEY
+    webhook_secret: str = WEBHOOK_SECRET
+    # Where a paid checkout's event is POSTed (the service's /webhooks/stripe); None sends nothing.
+    webhook_url: str | None = None
+    # This server's own address, for checkout page URLs; None (not served) gives Stripe-like URLs.
+    public_url: str | None = None
 
     def handle(
         self, method: str, path: str, params: dict[str, Any], headers: dict[str, str]
     ) -> tuple[int, Any]:
-        if headers.get("authorization") != f"Bearer {API_KEY}":
+        if headers.get("authorization") != f"Bearer {self.api_key}":
             return 401, {"error": {"type": "invalid_request_error", "message": "Invalid API Key provided"}}
         key = headers.get("idempotency-key")
         with self.lock:
@@ -221,7 +236,7 @@ class FakeStripe:
             "mode": mode,
             "status": "open",
             "payment_status": "unpaid",
-            "url": f"https://checkout.stripe.test/c/pay/{session_id}",
+            "url": f"{self.public_url or 'https://checkout.stripe.test'}/c/pay/{session_id}",
             "amount_total": total,
             "currency": currency,
             "customer": customer,
@@ -286,6 +301,74 @@ class FakeStripe:
             intent["amount_received"] = amount
         return intent
 
+    def pay(self, session_id: str) -> str:
+        """The customer pays a checkout session: the PaymentIntent succeeds, the signed
+        checkout.session.completed event goes to `webhook_url`; returns the URL to send the customer to."""
+        with self.lock:
+            session = self.sessions.get(session_id)
+            if session is None:
+                raise StripeError(
+                    404, "invalid_request_error", "No such checkout session", "resource_missing"
+                )
+            if session["status"] != "open":
+                raise StripeError(400, "invalid_request_error", "This checkout session is no longer open")
+            intent = {
+                "id": new_id("pi"),
+                "object": "payment_intent",
+                "amount": session["amount_total"],
+                "currency": session["currency"],
+                "customer": session["customer"],
+                "payment_method": "pm_card_visa",
+                "metadata": session["payment_intent_data"].get("metadata", {}),
+                "status": "succeeded",
+                "amount_received": session["amount_total"],
+                "last_payment_error": None,
+                "livemode": False,
+            }
+            self.payment_intents[intent["id"]] = intent
+            session.update(status="complete", payment_status="paid", payment_intent=intent["id"])
+            completed = event("checkout.session.completed", dict(session))
+        if self.webhook_url:
+            self.send_event(completed)
+        return str(session["success_url"])
+
+    def send_event(self, evt: dict[str, Any]) -> int:
+        """POST a webhook event to `webhook_url`, signed as Stripe signs it; returns the HTTP status."""
+        assert self.webhook_url is not None
+        payload = json.dumps(evt)
+        request = urllib.request.Request(
+            self.webhook_url,
+            data=payload.encode(),
+            headers={
+                "content-type": "application/json",
+                "stripe-signature": sign(payload, self.webhook_secret),
+            },
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+
+
+_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Local checkout</title></head>
+<body style="font-family: sans-serif; max-width: 28rem; margin: 3rem auto">
+<h1>Local checkout</h1>
+<p>{name}: <strong>{amount} {currency}</strong></p>
+<p>Nothing is charged: this page stands in for Stripe Checkout in development.</p>
+<form method="post"><button type="submit" id="pay">Pay</button></form>
+<p><a href="{cancel}" id="cancel">Cancel</a></p>
+</body></html>
+"""
+
+
+def checkout_page(session: dict[str, Any]) -> str:
+    item = session["line_items"][0]
+    return _PAGE.format(
+        name=escape(str(item["price_data"]["product_data"]["name"])),
+        amount=f"{int(session['amount_total']) / 100:.2f}",
+        currency=escape(str(session["currency"]).upper()),
+        cancel=escape(str(session.get("cancel_url") or session["success_url"]), quote=True),
+    )
+
 
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeStripe
@@ -293,10 +376,38 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def _send(self, status: int, body: bytes, content_type: str, location: str | None = None) -> None:
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(body)))
+        if location:
+            self.send_header("location", location)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _checkout(self, method: str, session_id: str) -> None:
+        """The hosted checkout page (GET) and paying it (POST): no API key, as on Stripe."""
+        try:
+            if method == "GET":
+                session = self.fake.sessions.get(session_id)
+                if session is None:
+                    raise StripeError(404, "invalid_request_error", "No such checkout session")
+                self._send(200, checkout_page(session).encode(), "text/html; charset=utf-8")
+            else:
+                self._send(303, b"", "text/plain", location=self.fake.pay(session_id))
+        except StripeError as exc:
+            self._send(exc.status, json.dumps(exc.body).encode(), "application/json")
+
     def _serve(self, method: str) -> None:
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length).decode() if length else ""
         path, _, query = self.path.partition("?")
+        if path.startswith("/c/pay/"):
+            self._checkout(method, path[len("/c/pay/") :])
+            return
+        if path == "/healthz":
+            self._send(200, b"ok", "text/plain")
+            return
         params = decode_form(raw if method == "POST" else query)
         status, body = self.fake.handle(method, path, params, {k.lower(): v for k, v in self.headers.items()})
         data = json.dumps(body).encode()
@@ -315,16 +426,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class FakeStripeServer:
-    def __init__(self) -> None:
-        self.fake = FakeStripe()
+    """The fake on a loopback port (0: any free one), served by a daemon thread while the block runs."""
+
+    def __init__(self, port: int = 0, webhook_url: str | None = None) -> None:
+        self.fake = FakeStripe(webhook_url=webhook_url)
         handler = type("Handler", (_Handler,), {"fake": self.fake})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.fake.public_url = self.url
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def __enter__(self) -> FakeStripeServer:
         self.thread.start()

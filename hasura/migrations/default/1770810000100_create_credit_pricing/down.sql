@@ -1,0 +1,1 @@
+DROP TABLE public.credit_pricing;

@@ -1,0 +1,1 @@
+DROP FUNCTION public.credits_usage_price(bigint, bigint, numeric, numeric, numeric);

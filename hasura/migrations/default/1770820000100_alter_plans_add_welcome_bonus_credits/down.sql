@@ -1,0 +1,1 @@
+ALTER TABLE public.plans DROP COLUMN welcome_bonus_credits;

@@ -1,0 +1,1 @@
+ALTER TABLE public.organization_plans DROP COLUMN welcome_bonus_credits;
