@@ -57,6 +57,8 @@ class _Organization:
     """Calls of one organization that arrived while one of its transactions was in flight."""
 
     queue: deque[_Waiting] = field(default_factory=deque)
+    # The task running the queue (the event loop keeps only a weak reference to a task).
+    drainer: asyncio.Task[None] | None = None
 
 
 class OrgBatches:
@@ -84,7 +86,7 @@ class OrgBatches:
         finally:
             if state.queue:
                 # The queue runs in its own task: this caller has its answer and must not wait for theirs.
-                asyncio.get_running_loop().create_task(self._drain(org, state))
+                state.drainer = asyncio.get_running_loop().create_task(self._drain(org, state))
             else:
                 del self._busy[org]
 
