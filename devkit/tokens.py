@@ -84,6 +84,7 @@ def write_tokens_env(key: str, graphql_url: str, path: Path | None = None, ttl: 
     lines = [
         "# Written by `make up`: development JWTs for the demo tenants. Use: source .data/tokens.env",
         f"export GRAPHQL_URL={graphql_url}",
+        f"export ENGINE_URL={graphql_url.removesuffix('/v1/graphql')}",
     ]
     for org in DEMO_ORGS:
         lines += [f"export {env_name(org, role)}={mint(key, org, role, ttl)}" for role in ROLES]
@@ -101,7 +102,8 @@ def summary(path: Path) -> str:
     """The short table `make up` prints instead of the tokens themselves."""
     rows = [f"  {'organization':<13} variables ({', '.join(r.upper() for r in ROLES)})"]
     rows += [f"  {org:<13} {org.upper()}_<ROLE>_TOKEN" for org in DEMO_ORGS]
-    rows.append(f"  README       SERVICE_TOKEN, MEMBER_TOKEN, OWNER_TOKEN = {README_ORG}'s; GRAPHQL_URL")
+    rows.append(f"  README       SERVICE_TOKEN, MEMBER_TOKEN, OWNER_TOKEN = {README_ORG}'s")
+    rows.append("  URLs         GRAPHQL_URL (the GraphQL endpoint), ENGINE_URL (its base, for /api/rest/...)")
     rows.append(f"  use          source {path}")
     rows.append("  one more     .venv/bin/python -m devkit token ORG ROLE [--ttl SECONDS]")
     return "\n".join(rows)

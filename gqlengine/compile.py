@@ -852,10 +852,19 @@ class Compiler:
     # ---- row json
     def column_expr(self, view: TableView, alias: str, col: str) -> str:
         c = view.tracked.table.columns[col]
-        e = f"{alias}.{q(col)}"
+        e = self.cell(view, alias, col, f"{alias}.{q(col)}")
         if self.stringify and c.udt in ("int8", "numeric", "float8", "money"):
             return f"({e})::text"
         return e
+
+    def cell(self, view: TableView, alias: str, name: str, e: str) -> str:
+        """An inherited role sees a field some parents do not allow only on the rows of those that do."""
+        cond = view.perm.column_filters.get(name) if self.rs.role != ADMIN else None
+        if cond is None:
+            return e
+        return (
+            f"CASE WHEN {self.bool_exp(cond, view.tracked, alias, perm=True, root_alias=alias)} THEN {e} END"
+        )
 
     def row_json(self, view: TableView, alias: str, fields: dict[str, list[gast.FieldNode]]) -> str:
         pairs: list[str] = []
@@ -880,7 +889,9 @@ class Compiler:
                     target, args, self.sub(nodes), self.function_call(cf, alias, args.get("args"))
                 )
             elif name in t.computed_fields:
-                expr = self.computed_expr(view, alias, name, self.args(nodes).get("args"))
+                expr = self.cell(
+                    view, alias, name, self.computed_expr(view, alias, name, self.args(nodes).get("args"))
+                )
             elif name in t.relationships:
                 rel = t.relationships[name]
                 target = self.rs.views[rel.target]
@@ -1123,7 +1134,7 @@ class Compiler:
                     f"{sql_str(key)}, {self.aggregate_fields(view, a, self.sub(nodes), needed_cols)}"
                 )
         for c in sorted(needed_cols):
-            inner.append(f"{a}.{q(c)} AS {q('c_' + c)}")
+            inner.append(f"{self.cell(view, a, c, f'{a}.{q(c)}')} AS {q('c_' + c)}")
         inner += [f"{e} AS o{i}" for i, (e, _) in enumerate(order)]
         inner_order = " ORDER BY " + ", ".join(f"{e} {d}" for e, d in order) if order else ""
         if cap is not None and any(n[0].name.value == "nodes" for n in fields.values()):
@@ -1407,8 +1418,10 @@ def _agg_sql(fn: str, e: str) -> str:
 
 
 def _json_object(pairs: list[str]) -> str:
-    """json_build_object takes at most 100 arguments; larger objects are built in chunks and merged."""
+    """json_build_object takes at most 100 arguments; larger objects are built in chunks and joined as text
+    (a jsonb merge would sort the keys, and the answer must keep the selection's order)."""
     if len(pairs) <= 50:
         return f"json_build_object({', '.join(pairs)})"
     chunks = [pairs[i : i + 50] for i in range(0, len(pairs), 50)]
-    return "(" + " || ".join(f"jsonb_build_object({', '.join(c)})" for c in chunks) + ")::json"
+    inner = ", ".join(f"left(right(json_build_object({', '.join(c)})::text, -1), -1)" for c in chunks)
+    return f"('{{' || concat_ws(', ', {inner}) || '}}')::json"

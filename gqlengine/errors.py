@@ -213,6 +213,9 @@ _NULL_VARIABLE = re.compile(
 )
 
 
+_MISSING_VARIABLE = re.compile(
+    r"Variable '\$(\w+)' has invalid value: Expected a value of non-null type '.+' to be provided\."
+)
 _BAD_VARIABLE = re.compile(r"Variable '\$(\w+)' has invalid value: (.*)")
 
 
@@ -228,6 +231,9 @@ def variable_error(
     m = _NULL_VARIABLE.fullmatch(message)
     if m:
         return GQLError(f'null value found for non-nullable type: "{m[1] or m[2]}"', "validation-failed", "$")
+    m = _MISSING_VARIABLE.fullmatch(message)
+    if m:
+        return GQLError(f'expecting a value for non-nullable variable: "{m[1]}"', "validation-failed", "$")
     m = _BAD_VARIABLE.fullmatch(message)
     if m and (enum := _enum_message(m[2], schema)) and op is not None and document is not None:
         fragments = fragment_definitions(document)

@@ -31,6 +31,7 @@ from graphql.language import ast as gast
 
 from gqlengine import catalog as catalog_mod
 from gqlengine import metadata as md
+from gqlengine.allowlist import Allowlist
 from gqlengine.auth import AuthConfig, Session, resolve_session
 from gqlengine.compile import Compiled, Compiler, GQLError, MutationPlan, Param, to_text
 from gqlengine.errors import translate, variable_error
@@ -56,6 +57,8 @@ class Settings:
     # HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS: a role that may select a function's rows may call it.
     infer_function_permissions: bool = True
     pool_size: int = 10
+    # HASURA_GRAPHQL_ENABLE_ALLOWLIST: non-admin requests must be queries of an allow-listed collection.
+    enable_allowlist: bool = False
 
     @classmethod
     def from_env(cls, metadata_dir: Path | None = None) -> Settings:
@@ -68,6 +71,7 @@ class Settings:
             dev_mode=env.get("HASURA_GRAPHQL_DEV_MODE", "false").lower() == "true",
             admin_internal_errors=env.get("HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS", "true").lower() == "true",
             pool_size=int(env.get("HASURA_GRAPHQL_PG_CONNECTIONS", "10")),
+            enable_allowlist=env.get("HASURA_GRAPHQL_ENABLE_ALLOWLIST", "false").lower() == "true",
             infer_function_permissions=env.get("HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS", "true").lower()
             == "true",
         )
@@ -171,6 +175,7 @@ class Engine:
         self.services: list[Service] = []
         # Extra /v1/metadata operations (e.g. pg_create_event_trigger) registered by services.
         self.metadata_handlers: dict[str, MetadataHandler] = {}
+        self.allowlist = Allowlist()
 
     # ---------------------------------------------------------------- lifecycle
     async def database_url(self) -> str:
@@ -212,20 +217,31 @@ class Engine:
         if self.pool is not None:
             await self.pool.close()
 
-    async def reload(self) -> md.Model:
+    async def reload(self, conn: asyncpg.Connection | None = None) -> md.Model:
+        """Introspect the database and resolve the metadata again. With `conn` (a transaction still open, as
+        in a `bulk`), only the model changes: services and pooled connections are told after it commits."""
         assert self.pool is not None
-        async with self.pool.acquire() as conn:
-            self.catalog = await catalog_mod.introspect(conn)
-            self.model = md.resolve(self.doc, self.catalog)
-            await md.load_enum_values(conn, self.model)
-        self.role_schemas = {}
-        self.plans.clear()
+        if conn is not None:
+            await self._resolve(conn)
+            return self.model  # type: ignore[return-value]
+        async with self.pool.acquire() as pooled:
+            await self._resolve(pooled)
         # Statements prepared against the old catalog may reference dropped objects.
         await self.pool.expire_connections()
+        assert self.model is not None
         if self.model.inconsistencies:
             log.warning("inconsistent metadata:\n%s", md.format_inconsistencies(self.model.inconsistencies))
         await self.notify_services()
         return self.model
+
+    async def _resolve(self, conn: asyncpg.Connection) -> None:
+        from gqlengine.query_collections import resolve
+
+        self.catalog = await catalog_mod.introspect(conn)
+        self.model = resolve(self.doc, self.catalog, self.settings.infer_function_permissions)
+        await md.load_enum_values(conn, self.model)
+        self.role_schemas = {}
+        self.plans.clear()
 
     async def notify_services(self) -> None:
         """Tell services the metadata document or catalog changed (no-op before start)."""
@@ -335,6 +351,8 @@ class Engine:
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
             raise GQLError("the key 'query' was not present", "parse-failed", "$")
         assert self.model is not None
+        if self.settings.enable_allowlist and not session.is_admin:
+            self.allowlist.check(self.doc, body["query"])
         backend = session.backend_only and not session.is_admin
         rs = self.role_schema(session.role, backend)
         op_name = body.get("operationName") or None

@@ -263,6 +263,8 @@ class SelectPermission:
     allow_aggregations: bool
     root_fields: set[str] | None
     subscription_root_fields: set[str] | None = None
+    # An inherited role's columns and computed fields that only some parents allow: the rows they show on.
+    column_filters: dict[str, JSON] = field(default_factory=dict)
 
 
 @dataclass
@@ -789,7 +791,7 @@ def _resolve_computed(tt: TrackedTable, cf: JSON, catalog: Catalog) -> ComputedF
 
 
 def format_inconsistencies(items: list[JSON]) -> str:
-    return "\n".join(f"- {i['type']} {i['name']}: {i['reason']}" for i in items)
+    return "\n".join(f"- {i.get('type', 'conflict')} {i.get('name', '')}: {i['reason']}" for i in items)
 
 
 def _enum_table_problem(t: Table) -> str | None:

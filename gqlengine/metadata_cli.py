@@ -33,7 +33,9 @@ async def _check(doc: dict, url: str) -> md.Model:
         cat = await catalog.introspect(conn)
     finally:
         await conn.close()
-    return md.resolve(doc, cat)
+    from gqlengine.query_collections import resolve
+
+    return resolve(doc, cat)
 
 
 def apply(directory: Path | None) -> int:

@@ -283,7 +283,9 @@ class _Builder:
     def col_type(self, t: TrackedTable, col: str) -> GraphQLOutputType:
         c = t.table.columns[col]
         s = self.column_scalar(t, col)
-        return s if c.nullable else GraphQLNonNull(s)
+        view = self.views.get(t.key)
+        nulled = view is not None and col in view.perm.column_filters  # an inherited role's cell may be null
+        return s if c.nullable or nulled else GraphQLNonNull(s)
 
     def column_scalar(self, t: TrackedTable, col: str) -> GraphQLScalarType | GraphQLEnumType:
         """A column's GraphQL type: the enum of the enum table it references, else its scalar."""

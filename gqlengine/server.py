@@ -9,6 +9,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
+from gqlengine import inherited_roles, rest
 from gqlengine.api import routes
 from gqlengine.execute import Engine, Service, Settings
 from gqlengine.project import metadata_dir
@@ -19,6 +20,8 @@ def create_app(settings: Settings | None = None, services: list[Service] | None 
     settings = settings or Settings.from_env(metadata_dir())
     engine = Engine(settings)
     engine.services = list(services or [])
+    rest.install(engine)
+    inherited_roles.install(engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -28,7 +31,7 @@ def create_app(settings: Settings | None = None, services: list[Service] | None 
         finally:
             await engine.close()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=[*routes, *rest.routes], lifespan=lifespan)
     app.state.engine = engine
     return app
 

@@ -80,7 +80,8 @@ class TriggerService:
         self.cron.wake()
         if engine.model is not None:
             previous = {(i["type"], i["name"]) for i in self.inconsistent}
-            kept = [i for i in engine.model.inconsistencies if (i["type"], i["name"]) not in previous]
+            # (.get: ambiguous REST endpoints are reported without a type or name, as in Hasura)
+            kept = [i for i in engine.model.inconsistencies if (i.get("type"), i.get("name")) not in previous]
             engine.model.inconsistencies[:] = kept + problems
         self.inconsistent = problems
 

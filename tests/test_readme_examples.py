@@ -30,11 +30,18 @@ from tests.servers import free_port
 README = project_root() / "README.md"
 
 
-def readme_examples() -> list[str]:
+def _sh_blocks() -> list[str]:
     text = README.read_text()
     section = text.split("\n## Using it\n", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
-    return [b for b in blocks if "$GRAPHQL_URL" in b]
+    return re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+
+
+def readme_examples() -> list[str]:
+    return [b for b in _sh_blocks() if "$GRAPHQL_URL" in b]
+
+
+def readme_rest_examples() -> list[str]:
+    return [b for b in _sh_blocks() if "$ENGINE_URL/api/rest/" in b]
 
 
 @dataclass
@@ -158,3 +165,22 @@ def test_readme_examples_run_as_written(stack: Stack) -> None:
     while _bonus(stack) != bonus_before + 100:
         assert time.monotonic() < deadline, "the local top-up never reached the balance"
         time.sleep(0.2)
+
+
+def test_readme_rest_examples_run_as_written(stack: Stack) -> None:
+    (block,) = readme_rest_examples()
+    result = subprocess.run(
+        ["bash", "-c", "set -euo pipefail\n" + block],
+        cwd=stack.home,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    balance, transactions, usage, check_get, check_post = (json.loads(x) for x in result.stdout.splitlines())
+    assert balance["organization_credit_balances"][0]["available"]
+    assert isinstance(transactions["credit_transactions"], list)
+    assert isinstance(usage["credit_usage_daily"], list)
+    assert check_get == check_post
+    assert check_get["aiAccessCheck"]["allowed"] is True

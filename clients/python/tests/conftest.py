@@ -58,15 +58,17 @@ class Stack:
         return rows[0][0] if rows else None
 
     async def new_org(self, plan: str = "plan_pro") -> str:
-        """A fresh organization on `plan` (its balance and first allocation are provisioned by the insert)."""
+        """A fresh organization on `plan` (its balance and first allocation are provisioned by the insert).
+
+        The plan's welcome bonus is waived so that balances are the plan's monthly credits alone."""
         org = "org_" + secrets.token_hex(6)
         await self.sql(
             "insert into organizations (id, name, slug) values ($1, $1, $2)", org, org.replace("_", "-")
         )
         await self.sql(
             "insert into organization_plans"
-            " (organization_id, plan_id, current_period_start, current_period_end)"
-            " values ($1, $2, now(), now() + interval '1 month')",
+            " (organization_id, plan_id, current_period_start, current_period_end, welcome_bonus_credits)"
+            " values ($1, $2, now(), now() + interval '1 month', 0)",
             org,
             plan,
         )

@@ -25,6 +25,8 @@ export async function checkAccess(transport: GraphQLTransport, capability: strin
 
 export interface AIModelChoice {
   id: string;
+  /** The catalog's name (`openai/gpt-4o`): what a usage settle names as `usage.model`. */
+  uniqueName: string;
   modelId: string;
   name: string;
   provider: string;
@@ -46,13 +48,26 @@ export interface RunContext {
   reservation: Reservation;
 }
 
-/** What the AI work cost. `credits` is a decimal string ("1.25"); 0 ends the hold without a charge. */
-export interface RunOutcome<T = unknown> {
-  credits: Credits;
+/** Token counts as the provider reported them; the server prices them from the model's list prices. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** The `uniqueName` of the model that served the call (a fallback's, if one did); defaults to the reserved model. */
+  model?: string;
+}
+
+interface OutcomeDetails<T> {
   result?: T;
   providerRequestId?: string;
   providerMetadata?: Record<string, unknown>;
 }
+
+/**
+ * What the AI work cost: exactly one of `credits`, a decimal string ("1.25"; 0 ends the hold without a charge),
+ * and `usage`, the tokens it used, which the server prices.
+ */
+export type RunOutcome<T = unknown> = OutcomeDetails<T> &
+  ({ credits: Credits; usage?: undefined } | { usage: TokenUsage; credits?: undefined });
 
 export interface ExecuteOptions {
   capability: string;
@@ -74,6 +89,45 @@ export interface ExecuteResult<T> {
   transactionId: string | null;
   balanceAfter: Credits | null;
   model: AIModelChoice;
+  /** For a usage settle: the tokens charged, the provider's cost in USD (exact decimal string) and the model priced. */
+  inputTokens: number | null;
+  outputTokens: number | null;
+  providerCostUsd: string | null;
+  settledModel: string | null;
+}
+
+// The API's token counts are GraphQL Ints (32-bit); a larger count would be refused after the work ran.
+const MAX_TOKENS = 2_147_483_647;
+
+function tokenCount(value: unknown, name: string): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > MAX_TOKENS) {
+    throw new TypeError(`usage.${name} must be an integer from 0 to ${MAX_TOKENS}, got ${String(value)}`);
+  }
+  return value;
+}
+
+type SettleAmount = { actualCredits: Credits; usage?: undefined } | { usage: Required<TokenUsage>; actualCredits?: undefined };
+
+/** The settle's cost arguments from what `run` returned; a TypeError for anything the API would not take. */
+function settleAmount(outcome: unknown, reservedModel: string): SettleAmount {
+  if (typeof outcome !== "object" || outcome === null) throw new TypeError("the work must return {credits} or {usage}");
+  const { credits, usage } = outcome as { credits?: unknown; usage?: unknown };
+  if ((credits === undefined) === (usage === undefined)) {
+    throw new TypeError("the work must return exactly one of credits and usage");
+  }
+  if (credits !== undefined) return { actualCredits: toCredits(credits as string) };
+  if (typeof usage !== "object" || usage === null) throw new TypeError("usage must be {inputTokens, outputTokens, model?}");
+  const { inputTokens, outputTokens, model } = usage as Record<string, unknown>;
+  if (model !== undefined && (typeof model !== "string" || model.trim() === "")) {
+    throw new TypeError("usage.model must be a model's uniqueName");
+  }
+  return {
+    usage: {
+      inputTokens: tokenCount(inputTokens, "inputTokens"),
+      outputTokens: tokenCount(outputTokens, "outputTokens"),
+      model: model ?? reservedModel,
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -137,7 +191,7 @@ export async function executeWithAIAccess<T>(
   const fallbacks = (access?.models ?? []).filter((m) => m.id !== model.id);
 
   let outcome: RunOutcome<T>;
-  let actualCredits: Credits;
+  let amount: SettleAmount;
   try {
     outcome = await run({
       model,
@@ -150,7 +204,7 @@ export async function executeWithAIAccess<T>(
         replayed: reservation.replayed,
       },
     });
-    actualCredits = toCredits(outcome.credits); // an unusable amount gives the hold back like a failure
+    amount = settleAmount(outcome, model.uniqueName); // an unusable cost gives the hold back like a failure
   } catch (error) {
     const reason = `failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000);
     await withRetries(attempts, delay, () =>
@@ -162,7 +216,7 @@ export async function executeWithAIAccess<T>(
   const settled = await withRetries(attempts, delay, () =>
     transport.mutate(SettleCreditsDocument, {
       reservationId: reservation.reservationId,
-      actualCredits,
+      ...amount,
       providerRequestId: outcome.providerRequestId,
       providerMetadata: outcome.providerMetadata,
     }),
@@ -176,5 +230,9 @@ export async function executeWithAIAccess<T>(
     transactionId: settlement.transactionId ?? null,
     balanceAfter: settlement.balanceAfter ?? null,
     model,
+    inputTokens: settlement.inputTokens ?? null,
+    outputTokens: settlement.outputTokens ?? null,
+    providerCostUsd: settlement.providerCostUsd ?? null,
+    settledModel: settlement.settledModel ?? null,
   };
 }

@@ -5,7 +5,7 @@ import { createTransport, type CreditsClientOptions, type GraphQLTransport, type
 
 export * from "./errors";
 export * from "./decimal";
-export type { AccessAnswer, AccessDecision, AIModelChoice, ExecuteOptions, ExecuteResult, Reservation, RunContext, RunOutcome } from "./access";
+export type { AccessAnswer, AccessDecision, AIModelChoice, ExecuteOptions, ExecuteResult, Reservation, RunContext, RunOutcome, TokenUsage } from "./access";
 export { toDecision } from "./access";
 export type { CreditsClientOptions, GraphQLTransport, Subscriber } from "./client";
 export * as viewerOps from "./generated/viewer";
