@@ -17,13 +17,14 @@ import os
 import secrets
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from typing import Any
 
 import asyncpg
 import jwt
 
-from bench import service
+from bench import openloop, service
 from bench.service import CLIENTS, ROUNDS, HttpPool, Measurement, Server, alternate, cpu_note, direct_pool
 
 ORG = "bench_9999"
@@ -124,14 +125,29 @@ def _token(key: str) -> str:
     return jwt.encode(payload, key, algorithm="HS256")
 
 
+def _engine_request(client: HttpPool, body: bytes) -> Callable[..., Awaitable[None]]:
+    """One dashboard request; with `scheduled` (an open-loop arrival) its latency counts from that instant."""
+
+    async def through(sink: list[float], scheduled: float | None = None) -> None:
+        began = time.perf_counter() if scheduled is None else scheduled
+        status, answer = await client.post("/v1/graphql", body)
+        sink.append(time.perf_counter() - began)
+        if status != 200 or answer.startswith(b'{"errors"'):
+            raise RuntimeError(f"HTTP {status} {answer!r}")
+
+    return through
+
+
 async def _compare(
     url: str, server: Server, token: str, since: date, seconds: float
-) -> dict[int, tuple[Measurement, Measurement]]:
-    """Check that both sides answer the same data, then (direct, engine) at 16 clients and at 1 client."""
+) -> tuple[dict[int, tuple[Measurement, Measurement]], list[openloop.Point]]:
+    """Check that both sides answer the same data, then (direct, engine) at 16 clients and at 1 client, then
+    the engine alone at constant arrival rates (fractions of direct SQL's 16-client requests/s)."""
     body = json.dumps({"query": QUERY, "variables": {"since": since.isoformat()}}).encode()
     pool = await direct_pool(url)
     try:
-        async with HttpPool("127.0.0.1", server.port, {"Authorization": f"Bearer {token}"}) as client:
+        auth = {"Authorization": f"Bearer {token}"}
+        async with HttpPool("127.0.0.1", server.port, auth) as client:
             async with pool.acquire() as conn:
                 reference = json.loads(await conn.fetchval(SQL, ORG, since))
             first = json.loads((await client.post("/v1/graphql", body))[1])
@@ -151,14 +167,12 @@ async def _compare(
                     await conn.fetchval(SQL, ORG, since)
                 sink.append(time.perf_counter() - began)
 
-            async def through(sink: list[float]) -> None:
-                began = time.perf_counter()
-                status, answer = await client.post("/v1/graphql", body)
-                sink.append(time.perf_counter() - began)
-                if status != 200 or answer.startswith(b'{"errors"'):
-                    raise RuntimeError(f"HTTP {status} {answer!r}")
-
-            return {c: await alternate(direct, through, seconds, url, c, server) for c in (CLIENTS, 1)}
+            through = _engine_request(client, body)
+            closed = {c: await alternate(direct, through, seconds, url, c, server) for c in (CLIENTS, 1)}
+        # The open loop may have more requests waiting than the closed loop has clients.
+        async with HttpPool("127.0.0.1", server.port, auth, size=service.OPEN_LOOP_CONNECTIONS) as client:
+            points = await openloop.sweep(_engine_request(client, body), closed[CLIENTS][0].rate, seconds)
+        return closed, points
     finally:
         await pool.close()
 
@@ -167,7 +181,7 @@ def _print_row(log: Callable[[str], None], label: str, m: Measurement) -> None:
     log(f"    {label:<24} {m.rate:8.0f} requests/s  p50 {m.p(50):6.2f} ms  p99 {m.p(99):6.2f} ms")
 
 
-def run(url: str, seconds: int, log: Callable[[str], None] = print) -> dict[str, float]:
+def run(url: str, seconds: int, log: Callable[[str], None] = print) -> dict[str, Any]:
     asyncio.run(service.ensure_bench_orgs(url))
     rows = asyncio.run(_ledger(url))
     since = date.today() - timedelta(days=30)
@@ -189,7 +203,7 @@ def run(url: str, seconds: int, log: Callable[[str], None] = print) -> dict[str,
     log(f"          in {ROUNDS} slices each")
     server = Server.start(["gqlengine", "serve", "--port", str(port)], env, port, "/healthz")
     try:
-        results = asyncio.run(_compare(url, server, _token(key), since, seconds))
+        results, points = asyncio.run(_compare(url, server, _token(key), since, seconds))
     finally:
         server.stop()
     log("    engine's answer compared with the SQL's before timing: identical data")
@@ -198,7 +212,9 @@ def run(url: str, seconds: int, log: Callable[[str], None] = print) -> dict[str,
         log(f"      {cpu_note(direct)}")
         _print_row(log, f"gqlengine, {c:>2} client(s)", engine)
         log(f"      {cpu_note(engine)}")
+    openloop.describe("dashboard", points, "requests", log)
     return {
+        "open_loop": points,
         "direct_rps": results[CLIENTS][0].rate,
         "engine_rps": results[CLIENTS][1].rate,
         "engine_p99_ms": results[CLIENTS][1].p(99),

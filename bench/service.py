@@ -29,11 +29,13 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 
-from bench import sql_core
+from bench import openloop, sql_core
+from bench.stats import percentile
 
 CLIENTS = 16
 WARMUP_SECONDS = 1.0
@@ -42,6 +44,8 @@ SLICE_WARMUP_SECONDS = 0.2  # settles the switch between sides; connections are 
 ACTUAL_CREDITS = "1"
 # Passed by unique_name, as the service's callers do (ids are refused with CAPABILITY_UNKNOWN).
 CAPABILITY, QUALITY_LEVEL = "question_generation", "fast"
+HOT_ORG = "bench_1"  # one org taking every call of the hot-org runs
+OPEN_LOOP_CONNECTIONS = 64
 
 
 # ------------------------------------------------------------------ shared helpers
@@ -60,13 +64,6 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
 async def direct_pool(url: str) -> asyncpg.Pool:
     """The direct side's pool: one connection per client."""
     return await asyncpg.create_pool(url, min_size=CLIENTS, max_size=CLIENTS, reset=_keep_session)
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 class HttpPool:
@@ -340,27 +337,37 @@ def _org() -> str:
     return f"bench_{random.randint(1, sql_core.BENCH_ORGS)}"
 
 
-def _direct_cycle(pool: asyncpg.Pool) -> Callable[[list[float]], Awaitable[None]]:
+def _hot_org() -> str:
+    return HOT_ORG
+
+
+# A cycle's operation: `sink` gets each call's latency; with `scheduled` (an open-loop arrival) the first
+# call's latency counts from that instant, and each later call's from the end of the one before, so any wait
+# for a connection or a CPU is inside some call's latency.
+Cycle = Callable[..., Awaitable[None]]
+
+
+def _direct_cycle(pool: asyncpg.Pool, pick_org: Callable[[], str] = _org) -> Cycle:
     cap, ql = CAPABILITY, QUALITY_LEVEL
 
-    async def call(sink: list[float], sql: str, *args: object) -> dict:
-        began = time.perf_counter()
+    async def call(sink: list[float], since: float | None, sql: str, *args: object) -> dict:
+        began = time.perf_counter() if since is None else since
         async with pool.acquire() as conn:
             answer = json.loads(await conn.fetchval(sql, *args))
         sink.append(time.perf_counter() - began)
         return answer
 
-    async def cycle(sink: list[float]) -> None:
-        org = _org()
-        check = await call(sink, "select public.ai_access_check($1, $2, $3)", org, cap, ql)
+    async def cycle(sink: list[float], scheduled: float | None = None) -> None:
+        org = pick_org()
+        check = await call(sink, scheduled, "select public.ai_access_check($1, $2, $3)", org, cap, ql)
         assert check["allowed"], check
         reservation = await call(
-            sink,
+            sink, None,
             "select public.reserve_credits($1, $2, $3, $4, $5, coalesce($6::integer, 300))",
             org, cap, ql, uuid.uuid4().hex, None, None,
         )  # fmt: skip
         await call(
-            sink,
+            sink, None,
             "select public.settle_credits($1, $2, $3, $4, $5)",
             org, reservation["reservation_id"], ACTUAL_CREDITS, None, None,
         )  # fmt: skip
@@ -379,29 +386,33 @@ def _body(name: str, org: str, arguments: dict[str, object]) -> bytes:
     ).encode()
 
 
-def _service_cycle(client: HttpPool) -> Callable[[list[float]], Awaitable[None]]:
+def _service_cycle(client: HttpPool, pick_org: Callable[[], str] = _org) -> Cycle:
     cap, ql = CAPABILITY, QUALITY_LEVEL
 
-    async def call(sink: list[float], name: str, org: str, arguments: dict[str, object]) -> dict:
-        began = time.perf_counter()
+    async def call(
+        sink: list[float], since: float | None, name: str, org: str, arguments: dict[str, object]
+    ) -> dict:
+        began = time.perf_counter() if since is None else since
         status, answer = await client.post("/actions", _body(name, org, arguments))
         sink.append(time.perf_counter() - began)
         if status != 200:
             raise RuntimeError(f"{name}: HTTP {status} {answer!r}")
         return json.loads(answer)
 
-    async def cycle(sink: list[float]) -> None:
-        org = _org()
-        check = await call(sink, "aiAccessCheck", org, {"capability": cap, "qualityLevel": ql})
+    async def cycle(sink: list[float], scheduled: float | None = None) -> None:
+        org = pick_org()
+        check = await call(sink, scheduled, "aiAccessCheck", org, {"capability": cap, "qualityLevel": ql})
         assert check["allowed"], check
         reservation = await call(
             sink,
+            None,
             "reserveCredits",
             org,
             {"capability": cap, "qualityLevel": ql, "idempotencyKey": uuid.uuid4().hex},
         )
         await call(
             sink,
+            None,
             "settleCredits",
             org,
             {"reservationId": reservation["reservationId"], "actualCredits": ACTUAL_CREDITS},
@@ -410,15 +421,35 @@ def _service_cycle(client: HttpPool) -> Callable[[list[float]], Awaitable[None]]
     return cycle
 
 
-async def _compare(
-    url: str, server: Server, secret: str, seconds: float
-) -> dict[int, tuple[Measurement, Measurement]]:
-    """(direct, service) measurements at 16 clients and at 1 client."""
+@dataclass
+class Results:
+    """The closed-loop comparisons (direct, service) by client count, for the 10k orgs and the hot org,
+    and the service's open-loop points."""
+
+    spread: dict[int, tuple[Measurement, Measurement]]
+    hot: dict[int, tuple[Measurement, Measurement]]
+    open_loop: list[openloop.Point]
+
+
+async def _compare(url: str, server: Server, secret: str, seconds: float) -> Results:
     pool = await direct_pool(url)
     try:
-        async with HttpPool("127.0.0.1", server.port, {"X-Credits-Action-Secret": secret}) as client:
-            direct, through = _direct_cycle(pool), _service_cycle(client)
-            return {c: await alternate(direct, through, seconds, url, c, server) for c in (CLIENTS, 1)}
+        headers = {"X-Credits-Action-Secret": secret}
+        async with HttpPool("127.0.0.1", server.port, headers) as client:
+            spread = {
+                c: await alternate(_direct_cycle(pool), _service_cycle(client), seconds, url, c, server)
+                for c in (CLIENTS, 1)
+            }
+            hot = {
+                c: await alternate(
+                    _direct_cycle(pool, _hot_org), _service_cycle(client, _hot_org), seconds, url, c, server
+                )
+                for c in (CLIENTS, 1)
+            }
+        # The open loop may have more calls waiting than the closed loop has clients.
+        async with HttpPool("127.0.0.1", server.port, headers, size=OPEN_LOOP_CONNECTIONS) as client:
+            points = await openloop.sweep(_service_cycle(client), spread[CLIENTS][0].rate, seconds)
+        return Results(spread, hot, points)
     finally:
         await pool.close()
 
@@ -446,7 +477,7 @@ def _print_row(log: Callable[[str], None], label: str, m: Measurement) -> None:
         f"per call p50 {m.p(50):6.2f} ms  p99 {m.p(99):6.2f} ms")  # fmt: skip
 
 
-def run(url: str, seconds: int, log: Callable[[str], None] = print) -> dict[str, float]:
+def run(url: str, seconds: int, log: Callable[[str], None] = print) -> dict[str, Any]:
     asyncio.run(ensure_bench_orgs(url))
     secret = secrets.token_urlsafe(24)
     port = free_port()
@@ -460,25 +491,35 @@ def run(url: str, seconds: int, log: Callable[[str], None] = print) -> dict[str,
         CREDITS_POOL_MIN_SIZE=str(CLIENTS),
         CREDITS_POOL_MAX_SIZE=str(CLIENTS),
     )
-    log(f"(service) access-check + reserve + settle cycles over {sql_core.BENCH_ORGS} orgs, the two sides")
-    log(f"          alternating in {ROUNDS} slices each")
+    log(f"(service) access-check + reserve + settle cycles over {sql_core.BENCH_ORGS} orgs, then on one hot")
+    log(f"          org ({HOT_ORG}), the two sides alternating in {ROUNDS} slices each; then the service")
+    log("          alone at constant arrival rates (fractions of direct SQL's 16-client cycles/s)")
     server = Server.start(["actions"], env, port, "/healthz")
     try:
         results = asyncio.run(_compare(url, server, secret, seconds))
-        served = {c: _service_side_ms(server, through) for c, (_, through) in results.items()}
+        served = {c: _service_side_ms(server, through) for c, (_, through) in results.spread.items()}
     finally:
         server.stop()
-    for c, (direct, through) in results.items():
+    for c, (direct, through) in results.spread.items():
         _print_row(log, f"direct SQL, {c:>2} client(s)", direct)
         log(f"      {cpu_note(direct)}")
         _print_row(log, f"service, {c:>2} client(s)", through)
         log(f"      {cpu_note(through)}")
         p50, p99 = percentile(served[c], 50), percentile(served[c], 99)
         log(f"      service side (its request log): per call p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
+    for c, (direct, through) in results.hot.items():
+        _print_row(log, f"hot org direct, {c:>2} cl.", direct)
+        _print_row(log, f"hot org service, {c:>2} cl.", through)
+    openloop.describe("service cycle, per call,", results.open_loop, "cycles", log)
     return {
-        "direct_cps": results[CLIENTS][0].rate,
-        "service_cps": results[CLIENTS][1].rate,
-        "service_p99_ms": results[CLIENTS][1].p(99),
+        "direct_cps": results.spread[CLIENTS][0].rate,
+        "service_cps": results.spread[CLIENTS][1].rate,
+        "service_p99_ms": results.spread[CLIENTS][1].p(99),
         "service_side_p99_ms": percentile(served[CLIENTS], 99),
         "service_side_p99_ms_1": percentile(served[1], 99),
+        "hot_direct_cps_1": results.hot[1][0].rate,
+        "hot_direct_cps_16": results.hot[CLIENTS][0].rate,
+        "hot_service_cps_1": results.hot[1][1].rate,
+        "hot_service_cps_16": results.hot[CLIENTS][1].rate,
+        "open_loop": results.open_loop,
     }

@@ -42,6 +42,8 @@ from gqlengine.webhook import (
 )
 
 UPCOMING_EVENTS = 100
+# pg_advisory_xact_lock key serializing tick generation across engines ("gqlcron" in ASCII).
+CRON_GENERATE_LOCK = 0x67716C63726F6E
 # How often (engine clock) the scheduler tops up the upcoming events.
 _GENERATE_EVERY = timedelta(seconds=60)
 
@@ -58,6 +60,8 @@ create table if not exists gqlengine.hdb_cron_events (
   next_retry_at timestamptz,
   constraint valid_status check (status in ('scheduled', 'locked', 'delivered', 'error', 'dead'))
 );
+-- When status became 'locked': the claim's lease, renewed while its delivery runs (webhook.DeliveryLoop).
+alter table gqlengine.hdb_cron_events add column if not exists locked_at timestamptz;
 create index if not exists hdb_cron_event_status on gqlengine.hdb_cron_events (status);
 create unique index if not exists hdb_cron_events_unique_scheduled
   on gqlengine.hdb_cron_events (trigger_name, scheduled_time) where status = 'scheduled';
@@ -240,7 +244,11 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
 
     Lifecycle: `await install()` (tables, then upcoming events for every trigger; future events that no
     longer match a trigger's schedule, or belong to a removed trigger, are dropped), `await start()`
-    (unlock events a dead engine left locked, start the loop), `await stop()`.
+    (start the loop), `await stop()`.
+
+    Several engines may serve one database: generation runs one engine at a time (an advisory lock) and
+    never adds a tick that exists in any state, and each due tick is claimed by one engine (`FOR UPDATE SKIP
+    LOCKED`, then a lease in `locked_at`), so each tick is delivered once while its engine lives.
     """
 
     worker_name = "gqlengine-cron-worker"
@@ -256,6 +264,7 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
         http_pool_size: int = DEFAULT_HTTP_POOL,
         clock: Clock = utc_now,
         client: httpx.AsyncClient | None = None,
+        lease: float | None = None,
     ) -> None:
         super().__init__(
             pool,
@@ -264,6 +273,7 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
             http_pool_size=http_pool_size,
             clock=clock,
             client=client,
+            lease=lease,
         )
         self._triggers = {t.name: t for t in triggers}
         self._upcoming = upcoming
@@ -298,6 +308,8 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
         """Keep `upcoming` future events per trigger; with `prune`, drop future events off schedule."""
         now = self._clock()
         async with self._pool.acquire() as conn, conn.transaction():
+            # Engines sharing the database generate one after another, each seeing the ticks of the last.
+            await conn.execute("select pg_advisory_xact_lock($1)", CRON_GENERATE_LOCK)
             if prune:
                 await conn.execute(
                     "delete from gqlengine.hdb_cron_events"
@@ -348,8 +360,11 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
             times.append(t)
             if len(times) == missing:
                 break
+        # A tick already claimed or delivered (by this engine or another) is never scheduled again.
         await conn.executemany(
-            "insert into gqlengine.hdb_cron_events (trigger_name, scheduled_time) values ($1, $2)"
+            "insert into gqlengine.hdb_cron_events (trigger_name, scheduled_time)"
+            " select $1, $2 where not exists (select 1 from gqlengine.hdb_cron_events"
+            "   where trigger_name = $1 and scheduled_time = $2)"
             " on conflict (trigger_name, scheduled_time) where status = 'scheduled' do nothing",
             [(trigger.name, t) for t in times],
         )
@@ -366,14 +381,16 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
 
     async def _unlock(self, conn: asyncpg.Connection | asyncpg.Pool, ids: list[str]) -> None:
         await conn.execute(
-            "update gqlengine.hdb_cron_events set status = 'scheduled'"
+            "update gqlengine.hdb_cron_events set status = 'scheduled', locked_at = null"
             " where id = any($1::text[]) and status = 'locked'",
             ids,
         )
 
-    async def _unlock_all(self, conn: asyncpg.Connection) -> None:
+    async def _renew(self, conn: asyncpg.Pool, ids: list[str]) -> None:
         await conn.execute(
-            "update gqlengine.hdb_cron_events set status = 'scheduled' where status = 'locked'"
+            "update gqlengine.hdb_cron_events set locked_at = now()"
+            " where id = any($1::text[]) and status = 'locked'",
+            ids,
         )
 
     async def _fetch(self, limit: int) -> list[_CronEvent]:
@@ -382,13 +399,16 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(
                 """
-                update gqlengine.hdb_cron_events set status = 'locked'
+                update gqlengine.hdb_cron_events set status = 'locked', locked_at = now()
                  where id in (
                    select t.id from gqlengine.hdb_cron_events t
-                    where t.status = 'scheduled'
-                      and t.trigger_name = any($2::text[])
-                      and ((t.next_retry_at is null and t.scheduled_time <= $1)
-                           or (t.next_retry_at is not null and t.next_retry_at <= $1))
+                    where t.trigger_name = any($2::text[])
+                      and ((t.status = 'scheduled'
+                            and ((t.next_retry_at is null and t.scheduled_time <= $1)
+                                 or (t.next_retry_at is not null and t.next_retry_at <= $1)))
+                           -- claimed by an engine that stopped renewing its lease (one that died)
+                           or (t.status = 'locked'
+                               and (t.locked_at is null or t.locked_at < now() - make_interval(secs => $4))))
                     order by t.scheduled_time
                     limit $3
                       for update skip locked)
@@ -397,6 +417,7 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
                 self._clock(),
                 list(self._triggers),
                 limit,
+                self.lease,
             )
         events = [_CronEvent(r["id"], r["trigger_name"], r["scheduled_time"], r["tries"]) for r in rows]
         events.sort(key=lambda e: e.scheduled_time)
@@ -412,7 +433,8 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
         if (now - event.scheduled_time).total_seconds() > retry.tolerance_seconds:
             # Too late to be useful (engine was down, or retried past the tolerance): Hasura drops it.
             await self._pool.execute(
-                "update gqlengine.hdb_cron_events set status = 'dead' where id = $1", event.id
+                "update gqlengine.hdb_cron_events set status = 'dead', locked_at = null where id = $1",
+                event.id,
             )
             return
         payload = cron_payload(event, trigger)
@@ -434,7 +456,8 @@ class CronTriggers(DeliveryLoop[_CronEvent]):
             with logged as (
               insert into gqlengine.hdb_cron_event_invocation_logs (event_id, status, request, response)
               values ($1, $4, $5::json, $6::json))
-            update gqlengine.hdb_cron_events set status = $2, tries = tries + 1, next_retry_at = $3
+            update gqlengine.hdb_cron_events
+               set status = $2, tries = tries + 1, next_retry_at = $3, locked_at = null
              where id = $1
             """,
             event.id,

@@ -6,10 +6,11 @@ is written in the same transaction as the change: a rolled-back change leaves no
 variables come from `current_setting('hasura.user')`, which the GraphQL executor sets with
 `set_config('hasura.user', <json>, true)` inside the mutation transaction.
 
-A worker then locks due events (`locked`, `FOR UPDATE SKIP LOCKED`), POSTs Hasura's payload, logs every
+A worker then claims due events (`locked`, `FOR UPDATE SKIP LOCKED`), POSTs Hasura's payload, logs every
 attempt in `hdb_catalog.event_invocation_logs`, and marks the event delivered, schedules a retry, or sets
-`error`. Delivery is at least once: an event locked by an engine that died is unlocked when the next one
-starts, and delivered again.
+`error`. Several engines may serve one database: each event is claimed by one of them, and `locked` is a
+lease its engine renews while the delivery runs (webhook.DeliveryLoop); an event claimed by an engine that
+died is taken by another once the lease runs out, and delivered again (at least once).
 
 The tables, indexes, functions and version row are the source catalog Hasura v2.44 creates for a Postgres
 source (source catalog version 3), so a database this engine has served can be handed to Hasura as it is:
@@ -52,8 +53,6 @@ from gqlengine.webhook import (
 
 _NAME = re.compile(r"^[A-Za-z]+[A-Za-z0-9_\-]*$")
 MAX_NAME_LENGTH = 42
-# Hasura treats a lock older than this as abandoned even without a restart.
-_STALE_LOCK = "30 minutes"
 
 
 # --------------------------------------------------------------------------- metadata
@@ -503,8 +502,8 @@ class EventTriggers(DeliveryLoop[_Event]):
     """The event triggers of one source: database triggers, the delivery worker and the metadata calls.
 
     Lifecycle: `await install()` (bootstrap tables, create/replace the database triggers), then
-    `await start()` (unlock events left locked by a dead engine, start the worker); `await stop()` on
-    shutdown. `process_due()` runs one fetch-and-deliver round and waits for it.
+    `await start()` (start the worker); `await stop()` on shutdown (unlocks what it leaves).
+    `process_due()` runs one fetch-and-deliver round and waits for it.
     """
 
     worker_name = "gqlengine-event-worker"
@@ -519,6 +518,7 @@ class EventTriggers(DeliveryLoop[_Event]):
         http_pool_size: int | None = None,
         clock: Clock = utc_now,
         client: httpx.AsyncClient | None = None,
+        lease: float | None = None,
     ) -> None:
         super().__init__(
             pool,
@@ -528,6 +528,7 @@ class EventTriggers(DeliveryLoop[_Event]):
             or _env_int("HASURA_GRAPHQL_EVENTS_HTTP_POOL_SIZE", DEFAULT_HTTP_POOL),
             clock=clock,
             client=client,
+            lease=lease,
         )
         self._triggers = {t.name: t for t in triggers}
         self.inconsistent: list[dict[str, Any]] = []
@@ -553,10 +554,11 @@ class EventTriggers(DeliveryLoop[_Event]):
     async def _unlock(self, conn: asyncpg.Connection | asyncpg.Pool, ids: list[str]) -> None:
         await conn.execute("update hdb_catalog.event_log set locked = null where id = any($1::text[])", ids)
 
-    async def _unlock_all(self, conn: asyncpg.Connection) -> None:
+    async def _renew(self, conn: asyncpg.Pool, ids: list[str]) -> None:
         await conn.execute(
-            "update hdb_catalog.event_log set locked = null"
-            " where locked is not null and delivered = 'f' and error = 'f'"
+            "update hdb_catalog.event_log set locked = now()"
+            " where id = any($1::text[]) and locked is not null",
+            ids,
         )
 
     async def _fetch(self, limit: int) -> list[_Event]:
@@ -564,12 +566,12 @@ class EventTriggers(DeliveryLoop[_Event]):
             return []
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(
-                f"""
+                """
                 update hdb_catalog.event_log set locked = now()
                  where id in (
                    select l.id from hdb_catalog.event_log l
                     where l.delivered = 'f' and l.error = 'f' and l.archived = 'f'
-                      and (l.locked is null or l.locked < now() - interval '{_STALE_LOCK}')
+                      and (l.locked is null or l.locked < now() - make_interval(secs => $4))
                       and (l.next_retry_at is null or l.next_retry_at <= $1)
                       and l.trigger_name = any($2::text[])
                     order by l.created_at
@@ -580,6 +582,7 @@ class EventTriggers(DeliveryLoop[_Event]):
                 _naive_utc(self._clock()),
                 list(self._triggers),
                 limit,
+                self.lease,
             )
         events = [
             _Event(
@@ -672,9 +675,10 @@ class EventTriggers(DeliveryLoop[_Event]):
             raise TriggerError("parse-failed", 'key "event_id" not found')
         async with self._pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
-                f"select locked is not null and locked >= now() - interval '{_STALE_LOCK}' as busy"
+                "select locked is not null and locked >= now() - make_interval(secs => $2) as busy"
                 "  from hdb_catalog.event_log where id = $1 for update",
                 event_id,
+                self.lease,
             )
             if row is None:
                 raise TriggerError("not-exists", "event not found")

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import re
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ HDB_DDL_LOCK = 7_245_001
 # Concurrent deliveries. Hasura defaults to 100 (HASURA_GRAPHQL_EVENTS_HTTP_POOL_SIZE); httpx's pool costs
 # grow with its size, and 20 delivered ~2.4x more events/s than 100 in our measurement on this machine.
 DEFAULT_HTTP_POOL = 20
+# Longer than a webhook's usual timeout would not be needed (leases are renewed), short enough that a dead
+# engine's claims come back within a minute.
+DEFAULT_LEASE_SECONDS = 60.0
 
 
 class TriggerError(Exception):
@@ -201,6 +205,14 @@ def fetch_interval_from_env() -> float:
         return 1.0
 
 
+def lease_from_env() -> float:
+    """GQLENGINE_DELIVERY_LEASE_SECONDS: how long a claim of an engine that stopped renewing it holds."""
+    try:
+        return max(float(os.environ.get("GQLENGINE_DELIVERY_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)), 0.1)
+    except ValueError:
+        return DEFAULT_LEASE_SECONDS
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -214,9 +226,15 @@ T = TypeVar("T")
 class DeliveryLoop(ABC, Generic[T]):
     """Fetch due items, POST them concurrently, record each attempt: the worker of event and cron triggers.
 
-    Subclasses say how to lock due items (`_fetch`), deliver and record one (`_deliver`) and unlock what a
-    stopped or dead engine left locked (`_unlock`, `_unlock_all`). `process_due()` runs one round and waits
-    for it; `start()` runs rounds in a task every `fetch_interval` seconds (or at once after `wake()`).
+    Subclasses say how to claim due items (`_fetch`), deliver and record one (`_deliver`), give back what a
+    stopping engine leaves (`_unlock`) and renew the claims of deliveries still running (`_renew`).
+    `process_due()` runs one round and waits for it; `start()` runs rounds in a task every `fetch_interval`
+    seconds (or at once after `wake()`).
+
+    Several engines may deliver for one database: a claim is a row lock while it is taken (`FOR UPDATE SKIP
+    LOCKED`, so two engines never take one item) and then a lease, the claim's timestamp. An engine renews
+    the leases of its deliveries in flight every third of `lease` seconds; a claim not renewed for `lease`
+    seconds belongs to an engine that died and any engine may take it again (delivery is at least once).
     """
 
     worker_name = "gqlengine-delivery"
@@ -230,8 +248,11 @@ class DeliveryLoop(ABC, Generic[T]):
         http_pool_size: int,
         clock: Clock,
         client: httpx.AsyncClient | None,
+        lease: float | None = None,
     ) -> None:
         self._pool = pool
+        self.lease = lease if lease is not None else lease_from_env()
+        self._renewed_at = 0.0
         self._interval = fetch_interval
         self._batch = batch_size
         self._pool_size = http_pool_size
@@ -256,7 +277,7 @@ class DeliveryLoop(ABC, Generic[T]):
     async def _unlock(self, conn: asyncpg.Connection | asyncpg.Pool, ids: list[str]) -> None: ...
 
     @abstractmethod
-    async def _unlock_all(self, conn: asyncpg.Connection) -> None: ...
+    async def _renew(self, conn: asyncpg.Pool, ids: list[str]) -> None: ...
 
     async def _tick(self) -> None:
         """Housekeeping before each fetch (cron: generate upcoming events)."""
@@ -270,10 +291,8 @@ class DeliveryLoop(ABC, Generic[T]):
     async def start(self) -> None:
         if self._task is not None:
             return
-        # One engine delivers for its database, so anything still locked was in flight in an engine that
-        # died; like Hasura's unlock on start, it becomes due again (delivery is at least once).
-        async with self._pool.acquire() as conn:
-            await self._unlock_all(conn)
+        # Nothing is unlocked here: another engine may be delivering what is locked right now. What a dead
+        # engine left is taken again once its lease runs out.
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name=self.worker_name)
 
@@ -316,6 +335,7 @@ class DeliveryLoop(ABC, Generic[T]):
             fetched = 0
             try:
                 await self._tick()
+                await self._renew_leases()
                 free = self._pool_size - len(self._in_flight)  # deliveries that may start now
                 if free > 0:
                     items = await self._fetch(min(free, self._batch))
@@ -331,15 +351,21 @@ class DeliveryLoop(ABC, Generic[T]):
             if fetched < self._batch:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._interval)
+                    await asyncio.wait_for(self._wake.wait(), min(self._interval, self.lease / 3))
+
+    async def _renew_leases(self) -> None:
+        now = time.monotonic()
+        if self._in_flight and now - self._renewed_at >= self.lease / 3:
+            await self._renew(self._pool, list(self._in_flight))
+            self._renewed_at = now
 
     async def _deliver_and_release(self, item: T) -> None:
         item_id = self._item_id(item)
         try:
             await self._deliver(item)
         except _DB_ERRORS as exc:
-            # The attempt could not be recorded; the item stays locked until a restart (or Hasura's
-            # 30-minute stale lock) and is delivered again: at least once.
+            # The attempt could not be recorded; the item stays locked until its lease runs out and is
+            # delivered again: at least once.
             log.warning("%s: recording delivery of %s failed: %s", self.worker_name, item_id, exc)
         except Exception:
             log.exception("%s: delivering %s failed", self.worker_name, item_id)

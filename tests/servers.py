@@ -67,10 +67,11 @@ def engine_env(db_url: str, port: int, *, admin_secret: str, jwt_key: str, **ext
 
 
 @contextlib.contextmanager
-def serving(args: list[str], env: dict[str, str], health_url: str) -> Iterator[None]:
+def serving(args: list[str], env: dict[str, str], health_url: str) -> Iterator[subprocess.Popen[bytes]]:
     """Run `python <args>` until the block ends; ready once `health_url` answers 200.
 
-    The process's output is printed at the end, so pytest shows it beside a failing test.
+    The process's output is printed at the end, so pytest shows it beside a failing test. The block gets
+    the process (a test may kill it).
     """
     # A file, not a pipe: an unread pipe would block the server once its buffer fills.
     log = tempfile.TemporaryFile()
@@ -88,7 +89,7 @@ def serving(args: list[str], env: dict[str, str], health_url: str) -> Iterator[N
                 out = log.read().decode()
                 raise RuntimeError(f"{' '.join(args)} did not start:\n{out[-4000:]}")
             time.sleep(0.1)
-        yield
+        yield proc
     finally:
         proc.terminate()
         proc.wait(timeout=10)

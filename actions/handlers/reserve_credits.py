@@ -2,12 +2,13 @@
 
 Idempotent on (session organization, idempotencyKey): a retry answers the existing reservation with
 replayed=true. Access denials (plan, quality level, rate limits, funds) are errors with the denial code.
+Concurrent writes of one organization share a transaction (actions/batching.py).
 """
 
 from __future__ import annotations
 
 from actions.action import SERVICE, Action, ActionContext
-from actions.calls import call_json
+from actions.batching import Call, batch_item, coalesced
 from actions.errors import ActionError
 from actions.models import CreditReservation
 from actions.types import Credits, GraphQLInt, InputModel
@@ -24,15 +25,27 @@ class ReserveCreditsInput(InputModel):
 async def handle(ctx: ActionContext, args: ReserveCreditsInput) -> CreditReservation:
     reservations = ctx.metrics.reservations
     try:
-        answer = await call_json(
+        answer = await coalesced(
             ctx,
-            "select public.reserve_credits($1, $2, $3, $4, $5, coalesce($6::integer, 300))",
-            ctx.organization_id,
-            args.capability,
-            args.quality_level,
-            args.idempotency_key,
-            args.estimated_credits,
-            args.ttl_seconds,
+            Call(
+                "select public.reserve_credits($1, $2, $3, $4, $5, coalesce($6::integer, 300))",
+                (
+                    ctx.organization_id,
+                    args.capability,
+                    args.quality_level,
+                    args.idempotency_key,
+                    args.estimated_credits,
+                    args.ttl_seconds,
+                ),
+                batch_item(
+                    "reserve",
+                    capability=args.capability,
+                    quality_level=args.quality_level,
+                    idempotency_key=args.idempotency_key,
+                    amount=args.estimated_credits,
+                    ttl_seconds=args.ttl_seconds,
+                ),
+            ),
         )
     except ActionError as exc:
         reservations.inc(outcome=exc.code)

@@ -50,8 +50,12 @@ async def receiver(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Receiver]:
     await rec.stop()
 
 
-async def make_cron(pool: asyncpg.Pool, entries: list[dict[str, Any]], clock: FakeClock) -> CronTriggers:
-    cron = CronTriggers(pool, parse_cron_triggers(entries), clock=clock, fetch_interval=0.02, upcoming=5)
+async def make_cron(
+    pool: asyncpg.Pool, entries: list[dict[str, Any]], clock: FakeClock, lease: float | None = None
+) -> CronTriggers:
+    cron = CronTriggers(
+        pool, parse_cron_triggers(entries), clock=clock, fetch_interval=0.02, upcoming=5, lease=lease
+    )
     await cron.install()
     return cron
 
@@ -167,7 +171,7 @@ async def test_runs_missed_while_down_are_delivered_within_tolerance_and_dead_ou
     assert dead_logs == 0
 
 
-async def test_event_locked_by_a_killed_engine_is_delivered_after_restart(
+async def test_event_locked_by_a_killed_engine_is_delivered_after_its_lease(
     pool: asyncpg.Pool, receiver: Receiver
 ) -> None:
     clock = FakeClock(START)
@@ -183,7 +187,9 @@ async def test_event_locked_by_a_killed_engine_is_delivered_after_restart(
     receiver.hold.set()
     receiver.hold = None
 
-    restarted = await make_cron(pool, entries, clock)
+    # Another engine leaves the claim alone while its lease holds, and takes it once the lease ran out.
+    assert await (await make_cron(pool, entries, clock, lease=60)).process_due() == 0
+    restarted = await make_cron(pool, entries, clock, lease=0.5)
     await restarted.start()
     try:
         await eventually(lambda: _first_status(pool, "delivered"))

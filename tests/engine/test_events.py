@@ -269,7 +269,11 @@ async def test_engine_killed_mid_delivery_redelivers_and_the_effect_is_applied_o
     receiver.hold.set()  # the handler finishes its work and applies the effect
     await eventually(lambda: receiver.effects)
 
-    restarted = EventTriggers(pool, parse_event_triggers(table), fetch_interval=0.02)
+    # Another engine leaves the claim alone while its lease holds (the dead engine might still be alive)...
+    other = EventTriggers(pool, parse_event_triggers(table), lease=60)
+    assert await other.process_due() == 0
+    # ...and takes the event once the lease has run out.
+    restarted = EventTriggers(pool, parse_event_triggers(table), fetch_interval=0.02, lease=0.5)
     await restarted.install()
     await restarted.start()
     try:

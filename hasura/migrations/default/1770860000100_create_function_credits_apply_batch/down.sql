@@ -1,0 +1,1 @@
+DROP FUNCTION public.credits_apply_batch(text, jsonb);
