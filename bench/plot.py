@@ -20,6 +20,10 @@ def latency_chart(panels: dict[str, list[Point]], path: Path = CHART) -> Path:
 
     matplotlib.use("Agg")  # no display: the bench runs in terminals and CI
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    plain = FuncFormatter(lambda value, _: f"{value:g}")  # 2, 5, 10 ms rather than 2x10^0
+    sparse = FuncFormatter(lambda value, _: f"{value:g}" if f"{value:g}"[0] in "25" else "")
 
     fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.5), squeeze=False)
     for ax, (title, points) in zip(axes[0], panels.items(), strict=True):
@@ -30,6 +34,8 @@ def latency_chart(panels: dict[str, list[Point]], path: Path = CHART) -> Path:
             ax.plot([100 * fraction], [limit], "rv", markersize=9)
         ax.plot([], [], "rv", label="p99 target")
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_minor_formatter(sparse)
         ax.set_xlabel("offered load, % of direct SQL's 16-client maximum rate")
         ax.set_ylabel("latency from scheduled send, ms")
         ax.set_title(title)
