@@ -36,8 +36,8 @@ from graphql import (
 from graphql.language import ast as gast
 from graphql.language.parser import parse_type
 
-from gqlengine.bodies import check_finite
-from gqlengine.compile import (
+from gqlengine.graphql.bodies import check_finite
+from gqlengine.graphql.compile import (
     Compiler,
     GQLError,
     Param,
@@ -47,12 +47,12 @@ from gqlengine.compile import (
     qt,
     sql_str,
 )
-from gqlengine.metadata import Action, Model, Relationship
-from gqlengine.schema import ADMIN, RoleSchema, scalar_for
+from gqlengine.graphql.schema import ADMIN, RoleSchema, scalar_for
+from gqlengine.metadata.model import Action, Model, Relationship
 
 if TYPE_CHECKING:
-    from gqlengine.auth import Session
-    from gqlengine.execute import Engine
+    from gqlengine.graphql.auth import Session
+    from gqlengine.graphql.execute import Engine
 
 _BUILTINS: dict[str, GraphQLNamedType] = {
     "String": GraphQLString,

@@ -35,7 +35,7 @@ import asyncpg
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from gqlengine.webhook import (
+from gqlengine.triggers.webhook import (
     DEFAULT_HTTP_POOL,
     HDB_DDL_LOCK,
     Clock,

@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 
-from gqlengine import metadata as md
+from gqlengine.metadata import model as md
 
 # Hasura only diffs the schema when the SQL may change it (its `isSchemaCacheBuildRequiredRunSQL`).
 _DDL = re.compile(r"\balter\b|\bdrop\b|\breplace\b|\bcreate function\b|\bcomment on\b", re.IGNORECASE)

@@ -19,7 +19,7 @@ from graphql import parse as gql_parse
 from graphql.language import ast as gast
 from graphql.language.printer import print_ast
 
-from gqlengine.catalog import Catalog, Table
+from gqlengine.metadata.catalog import Catalog, Table
 
 JSON = Any
 

@@ -13,12 +13,12 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from gqlengine import __version__
-from gqlengine.auth import resolve_session
-from gqlengine.bodies import MAX_ADMIN_BODY_BYTES, MAX_GRAPHQL_BODY_BYTES, BodyTooLarge, read_json
-from gqlengine.compile import GQLError
-from gqlengine.execute import Engine, is_unavailable
-from gqlengine.metadata_api import AdminError, handle_metadata, handle_query_v1, handle_query_v2
-from gqlengine.subscriptions import graphql_ws
+from gqlengine.graphql.auth import resolve_session
+from gqlengine.graphql.bodies import MAX_ADMIN_BODY_BYTES, MAX_GRAPHQL_BODY_BYTES, BodyTooLarge, read_json
+from gqlengine.graphql.compile import GQLError
+from gqlengine.graphql.execute import Engine, is_unavailable
+from gqlengine.metadata.api import AdminError, handle_metadata, handle_query_v1, handle_query_v2
+from gqlengine.server.subscriptions import graphql_ws
 
 JSON_TYPE = "application/json; charset=utf-8"
 log = logging.getLogger("gqlengine")

@@ -5,17 +5,17 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from gqlengine.compile import GQLError
-from gqlengine.limits import ApiLimits
+from gqlengine.graphql.compile import GQLError
+from gqlengine.graphql.limits import ApiLimits
 
 if TYPE_CHECKING:
-    from gqlengine.execute import Engine
+    from gqlengine.graphql.execute import Engine
 
 SUCCESS = {"message": "success"}
 
 
 async def set_api_limits(engine: Engine, args: Any) -> Any:
-    from gqlengine.metadata_api import AdminError, apply_document
+    from gqlengine.metadata.api import AdminError, apply_document
 
     try:
         limits = ApiLimits.parse(args)
@@ -28,7 +28,7 @@ async def set_api_limits(engine: Engine, args: Any) -> Any:
 
 
 async def remove_api_limits(engine: Engine, args: Any) -> Any:
-    from gqlengine.metadata_api import apply_document
+    from gqlengine.metadata.api import apply_document
 
     doc = copy.deepcopy(engine.doc)
     doc.pop("api_limits", None)

@@ -25,7 +25,7 @@ import httpx
 from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from gqlengine.webhook import (
+from gqlengine.triggers.webhook import (
     DEFAULT_HTTP_POOL,
     HDB_DDL_LOCK,
     Clock,

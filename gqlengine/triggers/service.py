@@ -15,11 +15,11 @@ from typing import Any
 
 import httpx
 
-from gqlengine.cron import CronTriggers, cron_triggers_from_metadata, edit_cron_triggers
-from gqlengine.events import EventTriggers, event_triggers_from_metadata, parse_event_triggers
-from gqlengine.execute import Engine, MetadataHandler
-from gqlengine.metadata_api import SUCCESS, AdminError, apply_document
-from gqlengine.webhook import Clock, TriggerError, utc_now
+from gqlengine.graphql.execute import Engine, MetadataHandler
+from gqlengine.metadata.api import SUCCESS, AdminError, apply_document
+from gqlengine.triggers.cron import CronTriggers, cron_triggers_from_metadata, edit_cron_triggers
+from gqlengine.triggers.events import EventTriggers, event_triggers_from_metadata, parse_event_triggers
+from gqlengine.triggers.webhook import Clock, TriggerError, utc_now
 
 
 def _admin_error(exc: TriggerError) -> AdminError:

@@ -11,7 +11,7 @@ from typing import Any
 from graphql import REMOVE, GraphQLError, Visitor, parse, print_ast, visit
 from graphql.language import ast as gast
 
-from gqlengine.compile import GQLError
+from gqlengine.graphql.compile import GQLError
 
 _NORMALIZED_CACHE_SIZE = 1000
 

@@ -22,10 +22,10 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from gqlengine.auth import Session, resolve_session
-from gqlengine.bodies import loads
-from gqlengine.compile import GQLError
-from gqlengine.execute import Engine, is_unavailable, unavailable
+from gqlengine.graphql.auth import Session, resolve_session
+from gqlengine.graphql.bodies import loads
+from gqlengine.graphql.compile import GQLError
+from gqlengine.graphql.execute import Engine, is_unavailable, unavailable
 
 log = logging.getLogger("gqlengine.subscriptions")
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import asyncpg
 
-from gqlengine import catalog, pgserver
-from gqlengine import metadata as md
-from gqlengine.project import metadata_dir
+from devdb import pgserver
+from devdb.project import metadata_dir
+from gqlengine.metadata import catalog
+from gqlengine.metadata import model as md
 
 
 def _url(doc: dict) -> str:
@@ -33,7 +34,7 @@ async def _check(doc: dict, url: str) -> md.Model:
         cat = await catalog.introspect(conn)
     finally:
         await conn.close()
-    from gqlengine.query_collections import resolve
+    from gqlengine.metadata.query_collections import resolve
 
     return resolve(doc, cat)
 

@@ -21,8 +21,8 @@ from typing import Any, Literal
 from graphql.language import ast as gast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from gqlengine.auth import Session
-from gqlengine.compile import GQLError, collect_fields, fragment_definitions
+from gqlengine.graphql.auth import Session
+from gqlengine.graphql.compile import GQLError, collect_fields, fragment_definitions
 
 ADMIN = "admin"
 INTROSPECTION = frozenset({"__schema", "__type", "__typename"})

@@ -16,7 +16,7 @@ import copy
 import json
 from typing import Any
 
-from gqlengine import metadata as md
+from gqlengine.metadata import model as md
 
 ConflictType = "inherited role permission inconsistency"
 
@@ -188,7 +188,7 @@ def apply(doc: Any, model: md.Model) -> list[Any]:
 
 
 async def _add(engine: Any, args: Any) -> Any:
-    from gqlengine.metadata_api import SUCCESS, AdminError, _commit
+    from gqlengine.metadata.api import SUCCESS, AdminError, _commit
 
     name, parents = args["role_name"], list(args.get("role_set") or [])
     if name in parents:
@@ -204,7 +204,7 @@ async def _add(engine: Any, args: Any) -> Any:
 
 
 async def _drop(engine: Any, args: Any) -> Any:
-    from gqlengine.metadata_api import SUCCESS, AdminError, _commit
+    from gqlengine.metadata.api import SUCCESS, AdminError, _commit
 
     name = args["role_name"]
     doc = copy.deepcopy(engine.doc)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from gqlengine.project import data_dir
+from devdb.project import data_dir
 
 DEFAULT_DATABASE = "credits"
 

@@ -33,7 +33,7 @@ from graphql import (
 )
 from graphql.language import ast as gast
 
-from gqlengine.metadata import Model, SelectPermission, TrackedTable
+from gqlengine.metadata.model import Model, SelectPermission, TrackedTable
 
 ADMIN = "admin"
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import asyncpg
 
-from gqlengine import metadata as md
-from gqlengine import query_collections as qc
-from gqlengine import schema_diff
-from gqlengine.execute import Engine
+from gqlengine.graphql.execute import Engine
+from gqlengine.metadata import model as md
+from gqlengine.metadata import query_collections as qc
+from gqlengine.metadata import schema_diff
 
 # The connection of the `bulk` request being served: its steps share one transaction, so a failing step
 # leaves nothing of the earlier ones (SQL or metadata).

@@ -8,8 +8,8 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSchema, Visitor, visit
 from graphql.language import ast as gast
 
-from gqlengine.compile import GQLError, fragment_definitions
-from gqlengine.leniency import int_out_of_range
+from gqlengine.graphql.compile import GQLError, fragment_definitions
+from gqlengine.graphql.leniency import int_out_of_range
 
 _UNKNOWN_INPUT_FIELD = re.compile(r"Expected value of type '(\w+)' not to include unknown field '(\w+)'")
 # The names Hasura gives its input object types (the rest of its input types are scalars and enums).

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import asyncpg
 
-from gqlengine.project import migrations_dir, seeds_dir
+from devdb.project import migrations_dir, seeds_dir
 
 _DIR_RE = re.compile(r"^([0-9]+)_(.*)$")
 # Serializes migrators against one database; any constant works as long as it is ours alone.

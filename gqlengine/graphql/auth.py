@@ -16,7 +16,7 @@ from typing import Any
 
 import jwt
 
-from gqlengine.compile import GQLError
+from gqlengine.graphql.compile import GQLError
 
 DEFAULT_NAMESPACE = "https://hasura.io/jwt/claims"
 
@@ -147,7 +147,7 @@ def _claims_of(payload: dict[str, Any], conf: JWTConfig) -> dict[str, Any]:
 
 def _claim_value(v: Any) -> str:
     if isinstance(v, list):
-        from gqlengine.compile import pg_array_literal
+        from gqlengine.graphql.compile import pg_array_literal
 
         return pg_array_literal(v)
     if isinstance(v, bool):

@@ -24,8 +24,8 @@ from graphql import (
 from graphql.language import ast as gast
 from graphql.utilities import type_from_ast
 
-from gqlengine import query_collections as qc
-from gqlengine.execute import Engine
+from gqlengine.graphql.execute import Engine
+from gqlengine.metadata import query_collections as qc
 
 _UUID_PATTERN = "[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89aAbB][a-f0-9]{3}-[a-f0-9]{12}"
 # Scalars with an OpenAPI equivalent: (type, pattern, inlined rather than declared).

@@ -19,11 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from gqlengine import query_collections as qc
-from gqlengine.auth import Session, resolve_session
-from gqlengine.compile import GQLError
-from gqlengine.execute import Engine
-from gqlengine.metadata_api import SUCCESS, AdminError, _commit
+from gqlengine.graphql.auth import Session, resolve_session
+from gqlengine.graphql.compile import GQLError
+from gqlengine.graphql.execute import Engine
+from gqlengine.metadata import query_collections as qc
+from gqlengine.metadata.api import SUCCESS, AdminError, _commit
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -385,7 +385,7 @@ async def serve(request: Request) -> Response:
 
 async def swagger(request: Request) -> Response:
     """The OpenAPI document of the endpoints (admin only, as in Hasura)."""
-    from gqlengine.openapi import document
+    from gqlengine.server.openapi import document
 
     engine: Engine = request.app.state.engine
     try:

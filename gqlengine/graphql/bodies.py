@@ -15,7 +15,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from gqlengine.compile import GQLError
+from gqlengine.graphql.compile import GQLError
 
 # A GraphQL request is a few KB; the largest this project sends (the dashboard, a batch of ten) is under
 # 20 KB. Metadata and run_sql bodies (admin only) carry whole exports and migrations.

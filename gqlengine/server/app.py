@@ -9,10 +9,11 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
-from gqlengine import inherited_roles, rest
-from gqlengine.api import routes
-from gqlengine.execute import Engine, Service, Settings
-from gqlengine.project import metadata_dir
+from devdb.project import metadata_dir
+from gqlengine.graphql.execute import Engine, Service, Settings
+from gqlengine.metadata import inherited_roles
+from gqlengine.server import rest
+from gqlengine.server.routes import routes
 
 
 def create_app(settings: Settings | None = None, services: list[Service] | None = None) -> Starlette:
@@ -47,7 +48,7 @@ def serve(
     settings = Settings.from_env(metadata or metadata_dir())
     settings.database_url = database_url
     port = port or int(os.environ.get("HASURA_GRAPHQL_SERVER_PORT", "8080"))
-    from gqlengine.triggers import TriggerService
+    from gqlengine.triggers.service import TriggerService
 
     # The event delivery worker and the cron scheduler run in the server, as in Hasura.
     uvicorn.run(create_app(settings, services=[TriggerService()]), host=host, port=port, log_level="warning")

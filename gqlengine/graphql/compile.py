@@ -21,8 +21,8 @@ from typing import Any
 
 from graphql.language import ast as gast
 
-from gqlengine.metadata import Model, TrackedTable, table_key
-from gqlengine.schema import ADMIN, RoleSchema, TableView, scalar_name
+from gqlengine.graphql.schema import ADMIN, RoleSchema, TableView, scalar_name
+from gqlengine.metadata.model import Model, TrackedTable, table_key
 
 # --------------------------------------------------------------------------- errors
 

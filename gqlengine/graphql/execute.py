@@ -31,15 +31,15 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from graphql.language import ast as gast
 
-from gqlengine import catalog as catalog_mod
-from gqlengine import metadata as md
-from gqlengine.allowlist import Allowlist
-from gqlengine.auth import AuthConfig, Session, resolve_session
-from gqlengine.compile import Compiled, Compiler, GQLError, MutationPlan, Param, to_text
-from gqlengine.errors import translate, variable_error
-from gqlengine.leniency import relax
-from gqlengine.limits import ApiLimits, Limiter, Shape, measure
-from gqlengine.schema import RoleSchema, build_role_schema
+from gqlengine.graphql.allowlist import Allowlist
+from gqlengine.graphql.auth import AuthConfig, Session, resolve_session
+from gqlengine.graphql.compile import Compiled, Compiler, GQLError, MutationPlan, Param, to_text
+from gqlengine.graphql.errors import translate, variable_error
+from gqlengine.graphql.leniency import relax
+from gqlengine.graphql.limits import ApiLimits, Limiter, Shape, measure
+from gqlengine.graphql.schema import RoleSchema, build_role_schema
+from gqlengine.metadata import catalog as catalog_mod
+from gqlengine.metadata import model as md
 
 log = logging.getLogger("gqlengine")
 _T = TypeVar("_T")
@@ -192,7 +192,7 @@ class Engine:
         self.resource_version = 1
         self.services: list[Service] = []
         # Extra /v1/metadata operations (e.g. pg_create_event_trigger) registered by services.
-        from gqlengine.limits_api import METADATA_HANDLERS
+        from gqlengine.metadata.limits_api import METADATA_HANDLERS
 
         self.metadata_handlers: dict[str, MetadataHandler] = dict(METADATA_HANDLERS)
         self._limiter = Limiter()
@@ -210,7 +210,7 @@ class Engine:
         url = md.source_url(source) if source else None
         if url:
             return url
-        from gqlengine import pgserver
+        from devdb import pgserver
 
         # server_url() may start the embedded server with its own event loop: keep it off this one.
         env_url = os.environ.get("DATABASE_URL")
@@ -286,7 +286,7 @@ class Engine:
         return self.model
 
     async def _resolve(self, conn: asyncpg.Connection) -> None:
-        from gqlengine.query_collections import resolve
+        from gqlengine.metadata.query_collections import resolve
 
         self.catalog = await catalog_mod.introspect(conn)
         self.model = resolve(self.doc, self.catalog, self.settings.infer_function_permissions)
@@ -307,7 +307,7 @@ class Engine:
         key = _schema_key(role, backend)
         rs = self.role_schemas.get(key)
         if rs is None:
-            from gqlengine.actions import ActionTypes
+            from gqlengine.graphql.actions import ActionTypes
 
             assert self.model is not None
             rs = build_role_schema(
@@ -553,7 +553,7 @@ class Engine:
         query: str,
     ) -> Any:
         """An action root field: the handler's answer. Hasura never rolls a handler back with the request."""
-        from gqlengine.actions import call_action
+        from gqlengine.graphql.actions import call_action
 
         assert self.model is not None
         name, nodes = item.value
