@@ -11,7 +11,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import httpx
 from graphql import (
@@ -52,7 +52,22 @@ from gqlengine.metadata.model import Action, Model, Relationship
 
 if TYPE_CHECKING:
     from gqlengine.graphql.auth import Session
-    from gqlengine.graphql.execute import Engine
+
+
+class ActionEngine(Protocol):
+    """What calling an action needs from the engine (`execute.Engine`, which calls actions): its HTTP client,
+    the model, its settings, and binding and running a compiled statement for the relationships."""
+
+    http: Any
+    model: Model | None
+    settings: Any
+
+    def _bind(
+        self, p: Param, variables: dict[str, Any], session: Session, nested: dict[str, Any] | None = None
+    ) -> Any: ...
+
+    async def _fetch(self, sql: str, args: list[Any], session: Session) -> Any: ...
+
 
 _BUILTINS: dict[str, GraphQLNamedType] = {
     "String": GraphQLString,
@@ -366,7 +381,7 @@ def _jsonable(value: Any) -> Any:
 
 
 async def call_action(
-    engine: Engine,
+    engine: ActionEngine,
     rs: RoleSchema,
     action: Action,
     nodes: list[gast.FieldNode],
@@ -441,7 +456,7 @@ async def call_action(
 
 
 async def _join_tables(
-    engine: Engine,
+    engine: ActionEngine,
     rs: RoleSchema,
     gtype: GraphQLType,
     answer: Any,
@@ -486,7 +501,7 @@ async def _join_tables(
 
 
 async def _join_one(
-    engine: Engine,
+    engine: ActionEngine,
     rs: RoleSchema,
     declared: Any,
     nodes: list[gast.FieldNode],

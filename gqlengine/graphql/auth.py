@@ -16,7 +16,7 @@ from typing import Any
 
 import jwt
 
-from gqlengine.graphql.compile import GQLError
+from gqlengine.graphql.compile import GQLError, pg_array_literal
 
 DEFAULT_NAMESPACE = "https://hasura.io/jwt/claims"
 
@@ -147,8 +147,6 @@ def _claims_of(payload: dict[str, Any], conf: JWTConfig) -> dict[str, Any]:
 
 def _claim_value(v: Any) -> str:
     if isinstance(v, list):
-        from gqlengine.graphql.compile import pg_array_literal
-
         return pg_array_literal(v)
     if isinstance(v, bool):
         return "true" if v else "false"

@@ -31,6 +31,8 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from graphql.language import ast as gast
 
+from devdb import pgserver
+from gqlengine.graphql.actions import ActionTypes, call_action
 from gqlengine.graphql.allowlist import Allowlist
 from gqlengine.graphql.auth import AuthConfig, Session, resolve_session
 from gqlengine.graphql.compile import Compiled, Compiler, GQLError, MutationPlan, Param, to_text
@@ -40,6 +42,7 @@ from gqlengine.graphql.limits import ApiLimits, Limiter, Shape, measure
 from gqlengine.graphql.schema import RoleSchema, build_role_schema
 from gqlengine.metadata import catalog as catalog_mod
 from gqlengine.metadata import model as md
+from gqlengine.metadata import query_collections as qc
 
 log = logging.getLogger("gqlengine")
 _T = TypeVar("_T")
@@ -192,9 +195,7 @@ class Engine:
         self.resource_version = 1
         self.services: list[Service] = []
         # Extra /v1/metadata operations (e.g. pg_create_event_trigger) registered by services.
-        from gqlengine.metadata.limits_api import METADATA_HANDLERS
-
-        self.metadata_handlers: dict[str, MetadataHandler] = dict(METADATA_HANDLERS)
+        self.metadata_handlers: dict[str, MetadataHandler] = {}
         self._limiter = Limiter()
         self._limits_raw: Any = None
         # Two threads for planning new documents: a flood of huge ones cannot take every core from the loop.
@@ -210,8 +211,6 @@ class Engine:
         url = md.source_url(source) if source else None
         if url:
             return url
-        from devdb import pgserver
-
         # server_url() may start the embedded server with its own event loop: keep it off this one.
         env_url = os.environ.get("DATABASE_URL")
         if env_url:
@@ -286,10 +285,8 @@ class Engine:
         return self.model
 
     async def _resolve(self, conn: asyncpg.Connection) -> None:
-        from gqlengine.metadata.query_collections import resolve
-
         self.catalog = await catalog_mod.introspect(conn)
-        self.model = resolve(self.doc, self.catalog, self.settings.infer_function_permissions)
+        self.model = qc.resolve(self.doc, self.catalog, self.settings.infer_function_permissions)
         await md.load_enum_values(conn, self.model)
         self.role_schemas = {}
         self.plans.clear()
@@ -307,8 +304,6 @@ class Engine:
         key = _schema_key(role, backend)
         rs = self.role_schemas.get(key)
         if rs is None:
-            from gqlengine.graphql.actions import ActionTypes
-
             assert self.model is not None
             rs = build_role_schema(
                 self.model, role, ActionTypes(self.model), backend, self.settings.infer_function_permissions
@@ -553,8 +548,6 @@ class Engine:
         query: str,
     ) -> Any:
         """An action root field: the handler's answer. Hasura never rolls a handler back with the request."""
-        from gqlengine.graphql.actions import call_action
-
         assert self.model is not None
         name, nodes = item.value
         return await call_action(

@@ -16,10 +16,11 @@ from typing import Any
 
 import asyncpg
 
+from gqlengine.graphql.compile import GQLError
 from gqlengine.graphql.execute import Engine
+from gqlengine.metadata import limits_api, schema_diff
 from gqlengine.metadata import model as md
 from gqlengine.metadata import query_collections as qc
-from gqlengine.metadata import schema_diff
 
 # The connection of the `bulk` request being served: its steps share one transaction, so a failing step
 # leaves nothing of the earlier ones (SQL or metadata).
@@ -599,6 +600,13 @@ async def handle_metadata(engine: Engine, body: Any) -> Any:
         return await run_sql(engine, args)
     if op in engine.metadata_handlers:
         return await engine.metadata_handlers[op](engine, args)
+    if op in limits_api.OPERATIONS:
+        try:
+            doc = limits_api.OPERATIONS[op](engine.doc, args)
+        except GQLError as exc:
+            raise AdminError(exc.message, exc.code, path=exc.path) from exc
+        await apply_document(engine, doc)
+        return SUCCESS
     if op.startswith(_PG_PREFIX):
         op = op[len(_PG_PREFIX) :]
     return await _edit(engine, op, args)

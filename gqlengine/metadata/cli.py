@@ -17,7 +17,7 @@ import asyncpg
 
 from devdb import pgserver
 from devdb.project import metadata_dir
-from gqlengine.metadata import catalog
+from gqlengine.metadata import catalog, query_collections
 from gqlengine.metadata import model as md
 
 
@@ -34,9 +34,7 @@ async def _check(doc: dict, url: str) -> md.Model:
         cat = await catalog.introspect(conn)
     finally:
         await conn.close()
-    from gqlengine.metadata.query_collections import resolve
-
-    return resolve(doc, cat)
+    return query_collections.resolve(doc, cat)
 
 
 def apply(directory: Path | None) -> int:

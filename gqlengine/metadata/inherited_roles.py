@@ -1,4 +1,4 @@
-"""Inherited roles (`inherited_roles.yaml`, `add_inherited_role`, `drop_inherited_role`), with Hasura's rules.
+"""Inherited roles (`inherited_roles.yaml`) with Hasura's rules; their operations: `inherited_roles_api`.
 
 An inherited role gets, on each table where it has no permission of its own, the combination of its parent
 roles' permissions (parents first, so a parent may itself be inherited):
@@ -21,7 +21,7 @@ from gqlengine.metadata import model as md
 ConflictType = "inherited role permission inconsistency"
 
 
-def _ordered(roles: dict[str, list[str]]) -> tuple[list[str], list[list[str]]]:
+def ordered(roles: dict[str, list[str]]) -> tuple[list[str], list[list[str]]]:
     """The inherited roles with every parent before its children, and the cycles found."""
     order: list[str] = []
     cycles: list[list[str]] = []
@@ -131,7 +131,7 @@ def apply(doc: Any, model: md.Model) -> list[Any]:
     if not roles:
         return []
     problems: list[Any] = []
-    order, cycles = _ordered(roles)
+    order, cycles = ordered(roles)
     if cycles:
         return [
             {
@@ -182,43 +182,3 @@ def apply(doc: Any, model: md.Model) -> list[Any]:
             if role not in f.roles and any(p in f.roles for p in roles[role]):
                 f.roles.add(role)
     return problems
-
-
-# ---------------------------------------------------------------- /v1/metadata operations
-
-
-async def _add(engine: Any, args: Any) -> Any:
-    from gqlengine.metadata.api import SUCCESS, AdminError, _commit
-
-    name, parents = args["role_name"], list(args.get("role_set") or [])
-    if name in parents:
-        raise AdminError("an inherited role name cannot be in the role combination", "invalid-params")
-    doc = copy.deepcopy(engine.doc)
-    entries = [r for r in doc.get("inherited_roles") or [] if r["role_name"] != name]
-    doc["inherited_roles"] = [*entries, {"role_name": name, "role_set": parents}]
-    _, cycles = _ordered(inherited(doc))
-    if cycles:
-        raise AdminError(cycle_message(cycles), "cyclic-dependency")
-    await _commit(engine, doc)
-    return SUCCESS
-
-
-async def _drop(engine: Any, args: Any) -> Any:
-    from gqlengine.metadata.api import SUCCESS, AdminError, _commit
-
-    name = args["role_name"]
-    doc = copy.deepcopy(engine.doc)
-    entries = doc.get("inherited_roles") or []
-    if not any(r["role_name"] == name for r in entries):
-        raise AdminError(f'"{name}" inherited role doesn\'t exist', "not-exists")
-    doc["inherited_roles"] = [r for r in entries if r["role_name"] != name]
-    if not doc["inherited_roles"]:
-        del doc["inherited_roles"]
-    await _commit(engine, doc)
-    return SUCCESS
-
-
-def install(engine: Any) -> None:
-    """Register the operations with the engine's metadata API."""
-    engine.metadata_handlers["add_inherited_role"] = _add
-    engine.metadata_handlers["drop_inherited_role"] = _drop

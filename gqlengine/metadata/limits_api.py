@@ -1,39 +1,30 @@
-"""The metadata API's `set_api_limits` and `remove_api_limits` (Hasura's arguments and answers)."""
+"""The metadata API's `set_api_limits` and `remove_api_limits` (Hasura's arguments): the document each leaves,
+which the metadata API applies."""
 
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-from gqlengine.graphql.compile import GQLError
 from gqlengine.graphql.limits import ApiLimits
 
-if TYPE_CHECKING:
-    from gqlengine.graphql.execute import Engine
 
-SUCCESS = {"message": "success"}
-
-
-async def set_api_limits(engine: Engine, args: Any) -> Any:
-    from gqlengine.metadata.api import AdminError, apply_document
-
-    try:
-        limits = ApiLimits.parse(args)
-    except GQLError as exc:
-        raise AdminError(exc.message, exc.code, path=exc.path) from exc
-    doc = copy.deepcopy(engine.doc)
+def set_api_limits(doc: Any, args: Any) -> Any:
+    """Raises GQLError for limits that do not parse."""
+    limits = ApiLimits.parse(args)
+    doc = copy.deepcopy(doc)
     doc["api_limits"] = limits.export()
-    await apply_document(engine, doc)
-    return SUCCESS
+    return doc
 
 
-async def remove_api_limits(engine: Engine, args: Any) -> Any:
-    from gqlengine.metadata.api import apply_document
-
-    doc = copy.deepcopy(engine.doc)
+def remove_api_limits(doc: Any, args: Any) -> Any:
+    doc = copy.deepcopy(doc)
     doc.pop("api_limits", None)
-    await apply_document(engine, doc)
-    return SUCCESS
+    return doc
 
 
-METADATA_HANDLERS = {"set_api_limits": set_api_limits, "remove_api_limits": remove_api_limits}
+OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
+    "set_api_limits": set_api_limits,
+    "remove_api_limits": remove_api_limits,
+}

@@ -14,6 +14,9 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSchema, get_named_type, parse
 from graphql.language import ast as gast
 
+from gqlengine.graphql.actions import ActionTypes
+from gqlengine.graphql.schema import build_role_schema
+from gqlengine.metadata import inherited_roles
 from gqlengine.metadata import model as md
 from gqlengine.metadata.catalog import Catalog
 
@@ -71,8 +74,6 @@ def find_query(doc: Any, collection: Any, query: Any) -> str | None:
 def resolve(doc: Any, catalog: Catalog, infer_function_permissions: bool = True) -> md.Model:
     """The metadata model with the inherited roles' permissions, and the inconsistencies of those, of the
     collections and of the endpoints added (collections are checked against the finished model)."""
-    from gqlengine.metadata import inherited_roles
-
     model = md.resolve(doc, catalog)
     model.inconsistencies.extend(inherited_roles.apply(doc, model))
     if doc.get("query_collections") or doc.get("rest_endpoints"):
@@ -81,9 +82,6 @@ def resolve(doc: Any, catalog: Catalog, infer_function_permissions: bool = True)
 
 
 def admin_schema(model: md.Model, infer_function_permissions: bool = True) -> GraphQLSchema:
-    from gqlengine.graphql.actions import ActionTypes
-    from gqlengine.graphql.schema import build_role_schema
-
     return build_role_schema(model, "admin", ActionTypes(model), False, infer_function_permissions).schema
 
 

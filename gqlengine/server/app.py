@@ -11,9 +11,10 @@ from starlette.applications import Starlette
 
 from devdb.project import metadata_dir
 from gqlengine.graphql.execute import Engine, Service, Settings
-from gqlengine.metadata import inherited_roles
+from gqlengine.metadata import inherited_roles_api
 from gqlengine.server import rest
 from gqlengine.server.routes import routes
+from gqlengine.triggers.service import TriggerService
 
 
 def create_app(settings: Settings | None = None, services: list[Service] | None = None) -> Starlette:
@@ -22,7 +23,7 @@ def create_app(settings: Settings | None = None, services: list[Service] | None 
     engine = Engine(settings)
     engine.services = list(services or [])
     rest.install(engine)
-    inherited_roles.install(engine)
+    inherited_roles_api.install(engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -48,7 +49,5 @@ def serve(
     settings = Settings.from_env(metadata or metadata_dir())
     settings.database_url = database_url
     port = port or int(os.environ.get("HASURA_GRAPHQL_SERVER_PORT", "8080"))
-    from gqlengine.triggers.service import TriggerService
-
     # The event delivery worker and the cron scheduler run in the server, as in Hasura.
     uvicorn.run(create_app(settings, services=[TriggerService()]), host=host, port=port, log_level="warning")

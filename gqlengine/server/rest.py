@@ -24,6 +24,7 @@ from gqlengine.graphql.compile import GQLError
 from gqlengine.graphql.execute import Engine
 from gqlengine.metadata import query_collections as qc
 from gqlengine.metadata.api import SUCCESS, AdminError, _commit
+from gqlengine.server import openapi
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -385,8 +386,6 @@ async def serve(request: Request) -> Response:
 
 async def swagger(request: Request) -> Response:
     """The OpenAPI document of the endpoints (admin only, as in Hasura)."""
-    from gqlengine.server.openapi import document
-
     engine: Engine = request.app.state.engine
     try:
         session = resolve_session(engine.settings.auth, dict(request.headers))
@@ -394,7 +393,7 @@ async def swagger(request: Request) -> Response:
         return _error(exc, False)
     if not session.is_admin:
         return _plain("restricted access : admin only", "access-denied", 400)
-    return JSONResponse(document(engine))
+    return JSONResponse(openapi.document(engine))
 
 
 routes = [
