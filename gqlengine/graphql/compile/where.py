@@ -6,14 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gqlengine.graphql.compile.base import CompilerBase
-from gqlengine.graphql.compile.plan import (
-    GQLError,
-    NonNullVar,
-    Var,
-    is_session_var,
-    q,
-    qt,
-)
+from gqlengine.graphql.compile.plan import GQLError, NonNullVar, Var, is_session_var, q, qt
 from gqlengine.graphql.schema import ADMIN, TableView, scalar_name
 from gqlengine.metadata.model import TrackedTable, table_key
 
