@@ -11,7 +11,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY actions ./actions
-COPY gqlengine ./gqlengine
+# The service needs the development database package only in dev (no CREDITS_DATABASE_URL); never gqlengine.
+COPY devdb ./devdb
 RUN pip install . && useradd --system --uid 10001 credits
 
 USER credits

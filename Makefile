@@ -65,7 +65,7 @@ web-schema: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy gqlengine actions devkit clients/python/credits_client
+	$(PY) -m mypy gqlengine devdb actions devkit clients/python/credits_client
 
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)

@@ -78,6 +78,6 @@ class Settings(BaseSettings):
         """The database to use; in dev without CREDITS_DATABASE_URL, the embedded/DATABASE_URL server."""
         if self.database_url:
             return self.database_url
-        from gqlengine import pgserver  # dev-only dependency path; imported lazily so nothing starts early
+        from devdb import pgserver  # dev-only dependency path; imported lazily so nothing starts early
 
         return pgserver.server_url()

@@ -21,7 +21,7 @@ from typing import Any
 import asyncpg
 
 from bench import graphql, openloop, plot, service, sql_core
-from gqlengine import migrate, pgserver
+from devdb import migrate, pgserver
 
 BENCH_DB = "credits_bench"
 SECTIONS = ("sql", "service", "graphql")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from gqlengine import pgserver
+from devdb import pgserver
 
 
 @dataclass(frozen=True)

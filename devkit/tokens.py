@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jwt
 
-from gqlengine.project import data_dir
+from devdb.project import data_dir
 
 DEMO_ORGS = ("org_free_one", "org_free_two", "org_pro", "org_team")
 USER_ROLES = ("owner", "org_admin", "member", "viewer")

@@ -1,3 +1,4 @@
-"""gqlengine: a local engine that serves this project's Hasura v2 contract, plus its migration CLI."""
+"""gqlengine: a local engine that serves this project's Hasura v2 contract (the development database and
+migrator it is started with live in `devdb`)."""
 
 __version__ = "v2.44.0-gqlengine"

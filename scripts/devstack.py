@@ -27,9 +27,9 @@ from pathlib import Path
 
 import httpx
 
+from devdb import migrate, pgserver
+from devdb.project import data_dir
 from devkit import fake_stripe, tokens
-from gqlengine import migrate, pgserver
-from gqlengine.project import data_dir
 
 ENGINE_PORT = int(os.environ.get("HASURA_GRAPHQL_SERVER_PORT", "8080"))
 SERVICE_PORT = int(os.environ.get("CREDITS_PORT", "3000"))

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from gqlengine import migrate, pgserver
-from gqlengine.project import migrations_dir, seeds_dir
+from devdb import migrate, pgserver
+from devdb.project import migrations_dir, seeds_dir
 
 _counter = itertools.count()
 

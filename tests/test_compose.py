@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from gqlengine.project import project_root
+from devdb.project import project_root
 
 ROOT = project_root()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from gqlengine import migrate
+from devdb import migrate
 
 
 def _write(root: Path, version: int, name: str, up: str, down: str | None = None) -> None:

@@ -23,8 +23,8 @@ import httpx
 import jwt
 import pytest
 
+from devdb.project import project_root
 from devkit import tokens
-from gqlengine.project import project_root
 from tests.servers import free_port
 
 README = project_root() / "README.md"

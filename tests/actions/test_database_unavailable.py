@@ -23,8 +23,8 @@ import stripe
 from actions.action import Action, ActionContext
 from actions.app import create_app
 from actions.types import InputModel, OutputModel
-from gqlengine import migrate
-from gqlengine.project import data_dir
+from devdb import migrate
+from devdb.project import data_dir
 from tests.servers import engine_env, free_port, serving, start_uvicorn
 
 from .conftest import make_settings

@@ -16,10 +16,10 @@ import httpx
 import jwt
 import pytest
 
-from gqlengine import pgserver
-from gqlengine.auth import AuthConfig, JWTConfig
-from gqlengine.execute import Engine, Settings
-from gqlengine.server import create_app
+from devdb import pgserver
+from gqlengine.graphql.auth import AuthConfig, JWTConfig
+from gqlengine.graphql.execute import Engine, Settings
+from gqlengine.server.app import create_app
 
 ADMIN_SECRET = "engine-test-admin-secret"
 JWT_KEY = "engine-test-jwt-key-0123456789abcdef0123456789"

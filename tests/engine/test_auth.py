@@ -10,8 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from gqlengine.auth import AuthConfig, JWTConfig, resolve_session
-from gqlengine.compile import GQLError
+from gqlengine.graphql.auth import AuthConfig, JWTConfig, resolve_session
+from gqlengine.graphql.compile import GQLError
 
 from .conftest import token
 

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
-from gqlengine import pgserver
-from gqlengine.bodies import MAX_GRAPHQL_BODY_BYTES, MAX_JSON_DEPTH
+from devdb import pgserver
+from gqlengine.graphql.bodies import MAX_GRAPHQL_BODY_BYTES, MAX_JSON_DEPTH
 
 from .conftest import SCHEMA, Client, drop_database, new_database, start_engine, write_metadata
 

@@ -11,8 +11,13 @@ from typing import Any
 import asyncpg
 import pytest
 
-from gqlengine.cron import CronTriggers, cron_triggers_from_metadata, edit_cron_triggers, parse_cron_triggers
-from gqlengine.webhook import TriggerError
+from gqlengine.triggers.cron import (
+    CronTriggers,
+    cron_triggers_from_metadata,
+    edit_cron_triggers,
+    parse_cron_triggers,
+)
+from gqlengine.triggers.webhook import TriggerError
 from tests.engine.test_events_receiver import FakeClock, Receiver, eventually
 
 # Half past a minute: the every-minute schedule's next runs are start+30s, start+90s, ...

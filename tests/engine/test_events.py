@@ -11,13 +11,13 @@ from typing import Any
 import asyncpg
 import pytest
 
-from gqlengine.events import (
+from gqlengine.triggers.events import (
     EventTriggers,
     event_triggers_from_metadata,
     load_event_triggers,
     parse_event_triggers,
 )
-from gqlengine.webhook import CLIENT_ERROR_STATUS, TriggerError, parse_retry_after, resolve_url
+from gqlengine.triggers.webhook import CLIENT_ERROR_STATUS, TriggerError, parse_retry_after, resolve_url
 from tests.engine.test_events_receiver import FakeClock, Receiver, eventually
 
 TABLE_SQL = """

@@ -8,9 +8,9 @@ from typing import Any
 
 from graphql import parse
 
-from gqlengine.actions import _collect
-from gqlengine.compile import collect_fields, fragment_definitions
-from gqlengine.errors import _walk
+from gqlengine.graphql.actions import _collect
+from gqlengine.graphql.compile import collect_fields, fragment_definitions
+from gqlengine.graphql.errors import _walk
 
 LEVELS = 20  # 2^20 field nodes before collection merged fragments: a million, and a wrong count
 

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from gqlengine.auth import Session
-from gqlengine.limits import ApiLimits, Limiter
+from gqlengine.graphql.auth import Session
+from gqlengine.graphql.limits import ApiLimits, Limiter
 
 from .conftest import (
     SCHEMA,

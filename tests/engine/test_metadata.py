@@ -11,10 +11,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from gqlengine import catalog, inherited_roles, query_collections
-from gqlengine import metadata as md
-from gqlengine.project import metadata_dir
-from gqlengine.schema import build_role_schema
+from devdb.project import metadata_dir
+from gqlengine.graphql.schema import build_role_schema
+from gqlengine.metadata import catalog, inherited_roles, query_collections
+from gqlengine.metadata import model as md
 
 from .conftest import SCHEMA, TABLES, Client, drop_database, new_database, start_engine, write_metadata
 
@@ -286,7 +286,7 @@ async def test_version_endpoint(client):
 
 
 async def test_services_follow_the_engine_lifecycle_and_metadata_changes(engine_db: str, tmp_path: Path):
-    from gqlengine.execute import Engine
+    from gqlengine.graphql.execute import Engine
 
     from .conftest import start_engine
 
@@ -411,7 +411,7 @@ async def test_malformed_metadata_arguments_are_400(client):
 
 
 def test_settings_from_hasura_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from gqlengine.execute import Settings
+    from gqlengine.graphql.execute import Settings
 
     monkeypatch.setenv("HASURA_GRAPHQL_PG_CONNECTIONS", "4")
     monkeypatch.setenv("HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES", "true")

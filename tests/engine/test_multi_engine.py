@@ -11,8 +11,8 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
-from gqlengine.cron import CronTriggers, parse_cron_triggers
-from gqlengine.events import EventTriggers, parse_event_triggers
+from gqlengine.triggers.cron import CronTriggers, parse_cron_triggers
+from gqlengine.triggers.events import EventTriggers, parse_event_triggers
 from tests.engine.test_cron import FIRST, START, cron_entry
 from tests.engine.test_events import TABLE_SQL, payment_yaml
 from tests.engine.test_events_receiver import FakeClock, Receiver, eventually

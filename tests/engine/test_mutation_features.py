@@ -482,8 +482,8 @@ async def test_internal_error_details_can_be_turned_off_for_admin(
 ) -> None:
     import httpx
 
-    from gqlengine.execute import Settings
-    from gqlengine.server import create_app
+    from gqlengine.graphql.execute import Settings
+    from gqlengine.server.app import create_app
     from tests.engine.conftest import auth_config
 
     url = await new_database(pg_url, NOTES_SCHEMA)

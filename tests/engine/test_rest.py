@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from gqlengine.execute import Engine, Settings
-from gqlengine.server import create_app
+from gqlengine.graphql.execute import Engine, Settings
+from gqlengine.server.app import create_app
 
 from .conftest import ADMIN_SECRET, Client, auth_config, token, write_metadata
 

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from gqlengine import cron, events
+from gqlengine.triggers import cron, events
 
 SOURCE_CATALOG_VERSION = "3"
 

@@ -19,8 +19,8 @@ import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from gqlengine.execute import Settings
-from gqlengine.server import create_app
+from gqlengine.graphql.execute import Settings
+from gqlengine.server.app import create_app
 
 from .conftest import ADMIN_SECRET, JWT_KEY, auth_config, token, write_metadata
 

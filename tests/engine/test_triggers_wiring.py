@@ -12,9 +12,9 @@ import asyncpg
 import httpx
 import pytest
 
-from gqlengine.execute import Engine, Settings
-from gqlengine.server import create_app
-from gqlengine.triggers import TriggerService
+from gqlengine.graphql.execute import Engine, Settings
+from gqlengine.server.app import create_app
+from gqlengine.triggers.service import TriggerService
 from tests.engine.conftest import (
     SCHEMA,
     TABLES,
@@ -291,7 +291,7 @@ async def test_cron_triggers_are_scheduled_delivered_and_edited(
 def test_serve_runs_the_trigger_service(monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
 
-    from gqlengine import server
+    from gqlengine.server import app as server
 
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app))

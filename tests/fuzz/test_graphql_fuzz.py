@@ -34,7 +34,7 @@ from graphql import (
 from hypothesis import HealthCheck, given, note, seed, settings
 from hypothesis import strategies as st
 
-from gqlengine.project import metadata_dir
+from devdb.project import metadata_dir
 from tests.e2e.conftest import DEFAULT_ADMIN_SECRET, DEFAULT_JWT_KEY, Api, engine_env
 from tests.servers import free_port, serving
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gqlengine import metadata as md
-from gqlengine.project import metadata_dir
+from devdb.project import metadata_dir
+from gqlengine.metadata import model as md
 
 JSON = Any
 OPERATIONS = ("select", "insert", "update", "delete")

@@ -13,8 +13,8 @@ from typing import Any
 import asyncpg
 
 from actions.registry import ACTIONS
-from gqlengine import metadata as md
-from gqlengine.project import metadata_dir
+from devdb.project import metadata_dir
+from gqlengine.metadata import model as md
 
 from . import effective
 from .matrix import ROLES, load

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from gqlengine import metadata as md
-from gqlengine.project import metadata_dir
+from devdb.project import metadata_dir
+from gqlengine.metadata import model as md
 
 from .conftest import ADMIN, ORG, Stack
 from .database import Relation, describe, fingerprint, rows_hash

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import asyncpg
 
-from gqlengine import migrate
+from devdb import migrate
 from tests.sql import schema_snapshot, table_contents
 
 _TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|START\s+TRANSACTION|ROLLBACK)\s*;", re.I | re.M)

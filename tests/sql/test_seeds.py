@@ -8,7 +8,7 @@ from decimal import Decimal
 import asyncpg
 import pytest
 
-from gqlengine import migrate
+from devdb import migrate
 from tests.sql import table_contents
 
 TENANTS = {

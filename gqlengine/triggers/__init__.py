@@ -1,0 +1,1 @@
+"""Event and cron triggers: their catalog tables, scheduling, and webhook delivery."""
