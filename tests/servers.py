@@ -66,6 +66,19 @@ def engine_env(db_url: str, port: int, *, admin_secret: str, jwt_key: str, **ext
     return env
 
 
+def actions_env(db_url: str, port: int, *, action_secret: str, **extra: str) -> dict[str, str]:
+    """The environment of `python -m actions` (test mode, quiet logs) over `db_url` on `port`."""
+    return {
+        **os.environ,
+        "CREDITS_ENVIRONMENT": "test",
+        "CREDITS_DATABASE_URL": db_url,
+        "CREDITS_HASURA_ACTION_SECRET": action_secret,
+        "CREDITS_PORT": str(port),
+        "CREDITS_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
 @contextlib.contextmanager
 def serving(args: list[str], env: dict[str, str], health_url: str) -> Iterator[subprocess.Popen[bytes]]:
     """Run `python <args>` until the block ends; ready once `health_url` answers 200.

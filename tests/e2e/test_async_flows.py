@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -33,7 +32,7 @@ from devkit.fake_stripe import (
 )
 from tests.billing.helpers import SECRET, new_org
 from tests.billing.receiver import Receiver
-from tests.servers import free_port, serving
+from tests.servers import actions_env, free_port, serving
 
 from .conftest import DEFAULT_ADMIN_SECRET, DEFAULT_JWT_KEY, Api, engine_env
 
@@ -106,19 +105,16 @@ def stack(db_url: str) -> Iterator[Stack]:
         service_port, engine_port = free_port(), free_port()
         service_url = f"http://127.0.0.1:{service_port}"
         engine_url = f"http://127.0.0.1:{engine_port}"
-        service_env = {
-            **os.environ,
-            "CREDITS_ENVIRONMENT": "test",
-            "CREDITS_DATABASE_URL": db_url,
-            "CREDITS_HASURA_ACTION_SECRET": SECRET,
-            "CREDITS_PORT": str(service_port),
-            "CREDITS_LOG_LEVEL": "WARNING",
-            "CREDITS_STRIPE_SECRET_KEY": API_KEY,
-            "CREDITS_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "CREDITS_STRIPE_API_BASE": stripe.url,
-            "CREDITS_NOTIFICATION_TIMEOUT": "5",
-            "CREDITS_NOTIFICATION_ALLOW_PRIVATE_TARGETS": "true",  # the org's receiver listens on loopback
-        }
+        service_env = actions_env(
+            db_url,
+            service_port,
+            action_secret=SECRET,
+            CREDITS_STRIPE_SECRET_KEY=API_KEY,
+            CREDITS_STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+            CREDITS_STRIPE_API_BASE=stripe.url,
+            CREDITS_NOTIFICATION_TIMEOUT="5",
+            CREDITS_NOTIFICATION_ALLOW_PRIVATE_TARGETS="true",  # the org's receiver listens on loopback
+        )
         # The engine polls its queues every 50 ms instead of every second, so the flows finish quickly.
         gql_env = engine_env(
             db_url,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import threading
 import time
@@ -24,7 +23,7 @@ import asyncpg
 from devkit.fake_stripe import API_KEY, WEBHOOK_SECRET
 from tests.billing.helpers import SECRET, new_org
 from tests.billing.receiver import verify
-from tests.servers import free_port, serving
+from tests.servers import actions_env, free_port, serving
 
 from .conftest import engine_env
 from .test_async_flows import eventually
@@ -129,19 +128,16 @@ def stack(db_url: str) -> Iterator[list[Any]]:
         for _ in range(2):
             service_port, engine_port = free_port(), free_port()
             service_url = f"http://127.0.0.1:{service_port}"
-            service_env = {
-                **os.environ,
-                "CREDITS_ENVIRONMENT": "test",
-                "CREDITS_DATABASE_URL": db_url,
-                "CREDITS_HASURA_ACTION_SECRET": SECRET,
-                "CREDITS_PORT": str(service_port),
-                "CREDITS_LOG_LEVEL": "WARNING",
-                "CREDITS_STRIPE_SECRET_KEY": API_KEY,
-                "CREDITS_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-                "CREDITS_STRIPE_API_BASE": "http://127.0.0.1:9",
-                "CREDITS_NOTIFICATION_TIMEOUT": "10",
-                "CREDITS_NOTIFICATION_ALLOW_PRIVATE_TARGETS": "true",
-            }
+            service_env = actions_env(
+                db_url,
+                service_port,
+                action_secret=SECRET,
+                CREDITS_STRIPE_SECRET_KEY=API_KEY,
+                CREDITS_STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+                CREDITS_STRIPE_API_BASE="http://127.0.0.1:9",
+                CREDITS_NOTIFICATION_TIMEOUT="10",
+                CREDITS_NOTIFICATION_ALLOW_PRIVATE_TARGETS="true",
+            )
             gql_env = engine_env(
                 db_url,
                 engine_port,

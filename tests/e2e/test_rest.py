@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.billing.helpers import SECRET
-from tests.servers import free_port, serving
+from tests.servers import actions_env, free_port, serving
 
 from .conftest import DEFAULT_ADMIN_SECRET, DEFAULT_JWT_KEY, ORG_ROLES, ORGS, Api, engine_env
 
@@ -56,14 +56,11 @@ def rest(request: pytest.FixtureRequest) -> Iterator[Rest]:
     service_port, engine_port = free_port(), free_port()
     service_url = f"http://127.0.0.1:{service_port}"
     engine_url = f"http://127.0.0.1:{engine_port}"
-    service_env = {
-        **os.environ,
-        "CREDITS_ENVIRONMENT": "test",
-        "CREDITS_DATABASE_URL": db_url,
-        "CREDITS_HASURA_ACTION_SECRET": SECRET,
-        "CREDITS_PORT": str(service_port),
-        "CREDITS_LOG_LEVEL": "WARNING",
-    }
+    service_env = actions_env(
+        db_url,
+        service_port,
+        action_secret=SECRET,
+    )
     gql_env = engine_env(
         db_url, engine_port, ACTIONS_BASE_URL=service_url, CREDITS_HASURA_ACTION_SECRET=SECRET
     )

@@ -12,7 +12,6 @@ triggers are not installed yet then, so nothing is delivered for them.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,7 @@ import pytest
 from devkit.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripeServer
 from tests.billing.helpers import SECRET
 from tests.e2e.conftest import DEFAULT_ADMIN_SECRET, DEFAULT_JWT_KEY, Api, engine_env
-from tests.servers import free_port, serving
+from tests.servers import actions_env, free_port, serving
 
 ORG = "org_pro"  # the organization in every JWT
 OTHER = "org_team"  # an organization whose rows must stay out of reach
@@ -111,17 +110,14 @@ def servers(arranged_db: str) -> Iterator[str]:
     with FakeStripeServer() as stripe:
         service_port, engine_port = free_port(), free_port()
         service_url = f"http://127.0.0.1:{service_port}"
-        service_env = {
-            **os.environ,
-            "CREDITS_ENVIRONMENT": "test",
-            "CREDITS_DATABASE_URL": arranged_db,
-            "CREDITS_HASURA_ACTION_SECRET": SECRET,
-            "CREDITS_PORT": str(service_port),
-            "CREDITS_LOG_LEVEL": "WARNING",
-            "CREDITS_STRIPE_SECRET_KEY": API_KEY,
-            "CREDITS_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "CREDITS_STRIPE_API_BASE": stripe.url,
-        }
+        service_env = actions_env(
+            arranged_db,
+            service_port,
+            action_secret=SECRET,
+            CREDITS_STRIPE_SECRET_KEY=API_KEY,
+            CREDITS_STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+            CREDITS_STRIPE_API_BASE=stripe.url,
+        )
         gql_env = engine_env(
             arranged_db, engine_port, ACTIONS_BASE_URL=service_url, CREDITS_HASURA_ACTION_SECRET=SECRET
         )

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from credits_client import CreditsClient, RetryPolicy, service_token
 from tests.billing.helpers import SECRET
 from tests.conftest import _new_db, pg_url, template_db  # noqa: F401 (fixtures)
 from tests.e2e.conftest import DEFAULT_JWT_KEY, engine_env
-from tests.servers import free_port, serving
+from tests.servers import actions_env, free_port, serving
 
 FAST_RETRIES = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05, total_timeout=10)
 
@@ -120,14 +119,11 @@ def stack(client_db_url: str) -> Iterator[Stack]:
     service_port, engine_port = free_port(), free_port()
     service_url = f"http://127.0.0.1:{service_port}"
     engine_url = f"http://127.0.0.1:{engine_port}"
-    service_env = {
-        **os.environ,
-        "CREDITS_ENVIRONMENT": "test",
-        "CREDITS_DATABASE_URL": client_db_url,
-        "CREDITS_HASURA_ACTION_SECRET": SECRET,
-        "CREDITS_PORT": str(service_port),
-        "CREDITS_LOG_LEVEL": "WARNING",
-    }
+    service_env = actions_env(
+        client_db_url,
+        service_port,
+        action_secret=SECRET,
+    )
     gql_env = engine_env(
         client_db_url,
         engine_port,
