@@ -102,8 +102,13 @@ def summary(path: Path) -> str:
     """The short table `make up` prints instead of the tokens themselves."""
     rows = [f"  {'organization':<13} variables ({', '.join(r.upper() for r in ROLES)})"]
     rows += [f"  {org:<13} {org.upper()}_<ROLE>_TOKEN" for org in DEMO_ORGS]
-    rows.append(f"  README       SERVICE_TOKEN, MEMBER_TOKEN, OWNER_TOKEN = {README_ORG}'s")
-    rows.append("  URLs         GRAPHQL_URL (the GraphQL endpoint), ENGINE_URL (its base, for /api/rest/...)")
-    rows.append(f"  use          source {path}")
-    rows.append("  one more     .venv/bin/python -m devkit token ORG ROLE [--ttl SECONDS]")
+    rows += [
+        f"  {label:<13} {text}"
+        for label, text in (
+            ("README", f"SERVICE_TOKEN, MEMBER_TOKEN, OWNER_TOKEN = {README_ORG}'s"),
+            ("URLs", "GRAPHQL_URL (the GraphQL endpoint), ENGINE_URL (its base, for /api/rest/...)"),
+            ("use", f"source {path}"),
+            ("one more", ".venv/bin/python -m devkit token ORG ROLE [--ttl SECONDS]"),
+        )
+    ]
     return "\n".join(rows)
