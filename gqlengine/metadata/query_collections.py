@@ -282,9 +282,13 @@ def _walk(
     path: str,
     frags: dict[str, gast.FragmentDefinitionNode],
     errors: list[str],
+    visited: set[str] | None = None,
 ) -> None:
+    """Every selected field must exist in its type. A fragment is entered once per selection set (the
+    spec's visitedFragments): fragments that spread the next one twice cost their size, not 2^levels."""
     if selection_set is None:
         return
+    visited = set() if visited is None else visited
     for sel in selection_set.selections:
         if isinstance(sel, gast.FieldNode):
             name = sel.name.value
@@ -298,9 +302,10 @@ def _walk(
             _walk(schema, get_named_type(fields[name].type), sel.selection_set, here, frags, errors)
         elif isinstance(sel, gast.InlineFragmentNode):
             target = schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
-            _walk(schema, target or parent, sel.selection_set, path, frags, errors)
-        elif isinstance(sel, gast.FragmentSpreadNode):
+            _walk(schema, target or parent, sel.selection_set, path, frags, errors, visited)
+        elif isinstance(sel, gast.FragmentSpreadNode) and sel.name.value not in visited:
+            visited.add(sel.name.value)
             frag = frags.get(sel.name.value)
             if frag is not None:
                 target = schema.get_type(frag.type_condition.name.value)
-                _walk(schema, target or parent, frag.selection_set, path, frags, errors)
+                _walk(schema, target or parent, frag.selection_set, path, frags, errors, visited)

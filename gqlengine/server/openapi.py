@@ -140,10 +140,13 @@ def _analyse(
     frags: dict[str, gast.FragmentDefinitionNode],
     out: dict[str, Any],
     messages: list[str],
+    visited: set[str] | None = None,
 ) -> None:
-    """The response fields by response key (repeated keys merge), and the fields the schema lacks."""
+    """The response fields by response key (repeated keys merge), and the fields the schema lacks. A
+    fragment is entered once per selection set (the spec's visitedFragments), so its cost is its size."""
     if selection_set is None:
         return
+    visited = set() if visited is None else visited
     for sel in selection_set.selections:
         if isinstance(sel, gast.FieldNode):
             name = sel.name.value
@@ -161,10 +164,12 @@ def _analyse(
                 _analyse(schema, named, sel.selection_set, f"{path}.{key}", frags, entry[1], messages)
         elif isinstance(sel, gast.InlineFragmentNode):
             target = schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
-            _analyse(schema, target or parent, sel.selection_set, path, frags, out, messages)
-        elif isinstance(sel, gast.FragmentSpreadNode) and (frag := frags.get(sel.name.value)) is not None:
-            target = schema.get_type(frag.type_condition.name.value)
-            _analyse(schema, target or parent, frag.selection_set, path, frags, out, messages)
+            _analyse(schema, target or parent, sel.selection_set, path, frags, out, messages, visited)
+        elif isinstance(sel, gast.FragmentSpreadNode) and sel.name.value not in visited:
+            visited.add(sel.name.value)
+            if (frag := frags.get(sel.name.value)) is not None:
+                target = schema.get_type(frag.type_condition.name.value)
+                _analyse(schema, target or parent, frag.selection_set, path, frags, out, messages, visited)
 
 
 def _root(schema: GraphQLSchema, op: gast.OperationDefinitionNode) -> Any:

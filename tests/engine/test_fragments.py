@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import parse
+from graphql import OperationDefinitionNode, build_schema, parse
 
 from gqlengine.graphql.actions import _collect
 from gqlengine.graphql.compile import collect_fields, fragment_definitions
 from gqlengine.graphql.errors import _walk
+from gqlengine.metadata.query_collections import _walk as _check_stored_query
+from gqlengine.server.openapi import _analyse as _describe_stored_query
 
 LEVELS = 20  # 2^20 field nodes before collection merged fragments: a million, and a wrong count
 
@@ -103,3 +105,21 @@ async def test_an_answer_exponential_in_the_document_is_refused_for_admin_too(
     assert r["errors"][0]["extensions"]["code"] == "validation-failed"
     assert r["errors"][0]["message"] == "the operation selects more than 50000 fields"
     assert "data" in await gql(branching(3), admin=True)  # small ones are answered
+
+
+def test_stored_query_checks_walk_each_fragment_once() -> None:
+    # REST endpoints' stored queries are checked on every metadata edit and reload, and described by the
+    # OpenAPI document: both walks enter a fragment once per selection set, like the compiler.
+    schema = build_schema("type Query { author: Author } type Author { id: Int name: String }")
+    document = parse(doubling(LEVELS))
+    op = document.definitions[0]
+    assert isinstance(op, OperationDefinitionNode)
+    fragments = _CountingFragments(fragment_definitions(document))
+    errors: list[str] = []
+    _check_stored_query(schema, schema.query_type, op.selection_set, "$", fragments, errors)
+    assert errors == [] and fragments.lookups <= LEVELS + 1
+    fragments = _CountingFragments(fragment_definitions(document))
+    fields: dict[str, Any] = {}
+    _describe_stored_query(schema, schema.query_type, op.selection_set, "$", fragments, fields, errors)
+    assert errors == [] and fragments.lookups <= LEVELS + 1
+    assert set(fields["author"][1]) == {"id", "name"}
