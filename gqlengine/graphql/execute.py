@@ -600,33 +600,13 @@ class Engine:
             rows: list[Any] = []
             for step in m.steps:
                 step_args = [self._bind(p, variables, session, {"rows": rows}) for p in step.params]
-                try:
-                    row = await conn.fetchrow(step.sql, *step_args)
-                except asyncpg.PostgresError as exc:
-                    if is_unavailable(exc):
-                        raise
-                    raise pg_error(exc, step.sql, m.path) from exc
-                if row[1]:
-                    raise GQLError(
-                        "check constraint of an insert/update permission has failed",
-                        "permission-error",
-                        m.path,
-                    )
-                rows.append(json.loads(row[0]) if row[0] is not None else None)
+                answer = await _checked_row(conn, step.sql, step_args, m.path)
+                rows.append(json.loads(answer) if answer is not None else None)
             inserted = [rows[i] for i in m.roots if rows[i] is not None]
             nested = {"nested_rows": _raw(inserted), "nested_count": str(sum(r is not None for r in rows))}
         args = [self._bind(p, variables, session, nested) for p in m.params]
-        try:
-            row = await conn.fetchrow(m.sql, *args)
-        except asyncpg.PostgresError as exc:
-            if is_unavailable(exc):
-                raise
-            raise pg_error(exc, m.sql, m.path) from exc
-        if row[1]:
-            raise GQLError(
-                "check constraint of an insert/update permission has failed", "permission-error", m.path
-            )
-        return row[0] if row[0] is not None else "null"
+        answer = await _checked_row(conn, m.sql, args, m.path)
+        return answer if answer is not None else "null"
 
     async def _plan(self, rs: RoleSchema, entry: _CacheEntry, variables: dict[str, Any]) -> Compiled:
         key = tuple(_raw(variables.get(v)) for v in entry.structural)
@@ -809,3 +789,16 @@ def unavailable(request_id: str | None) -> GQLError:
 
 def too_deep() -> GQLError:
     return GQLError("the query is nested too deeply", "validation-failed", "$.query")
+
+
+async def _checked_row(conn: asyncpg.Connection, sql: str, args: list[Any], path: str) -> Any:
+    """A mutation statement's JSON answer; its second column says a permission check failed."""
+    try:
+        row = await conn.fetchrow(sql, *args)
+    except asyncpg.PostgresError as exc:
+        if is_unavailable(exc):
+            raise
+        raise pg_error(exc, sql, path) from exc
+    if row[1]:
+        raise GQLError("check constraint of an insert/update permission has failed", "permission-error", path)
+    return row[0]
